@@ -1,0 +1,56 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the test VM.  Mounts the usual file systems, loads the host
+# drivers the machine needs, runs each selftest listed in /tests/list under
+# a per-test timeout and powers off.  Test output goes to $TEST_OUTPUT (its
+# own serial port), framed by "### vfio-vm:" lines that run.sh parses; the
+# kernel console stays on the other port.
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+mkdir -p /dev/hugepages && mount -t hugetlbfs hugetlbfs /dev/hugepages
+
+. /etc/vfio-test.conf
+exec >"$TEST_OUTPUT" 2>&1
+
+echo "### vfio-vm: boot $(uname -r) stack=$VFIO_STACK"
+for m in $(cat /lib/modules/boot/order); do
+	insmod "/lib/modules/boot/$m.ko" || echo "### vfio-vm: boot module $m failed"
+done
+
+# Leaks present before the tests are not ours: mark them seen.
+leaks=/sys/kernel/debug/kmemleak
+if [ -w $leaks ]; then
+	echo scan >$leaks
+	echo clear >$leaks
+fi
+
+export VFIO_MODDIR=/lib/modules/$VFIO_STACK
+export VFIO_STACK
+for inject in $VFIO_INJECT; do
+	case "$inject" in
+	warn) echo "WARNING: CPU: 0 PID: 1 at injected by the runner's self-test" >/dev/kmsg;;
+	esac
+done
+
+while read -r name timeout args; do
+	case "$name" in ''|'#'*) continue;; esac
+	echo "### vfio-vm: begin $name"
+	# shellcheck disable=SC2086
+	timeout -s KILL "$timeout" /tests/$name $args
+	echo "### vfio-vm: end $name rc=$?"
+done </tests/list
+
+if [ -w $leaks ]; then
+	echo scan >$leaks
+	sleep 1
+	echo scan >$leaks
+	cat $leaks
+fi
+echo "### vfio-vm: done"
+sync
+poweroff -f

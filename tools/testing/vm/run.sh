@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the test VM and run selftests in it.
+#
+# run.sh --machine x86_64 --kernel stock|debug --stack ours|stock
+#        --ours DIR --tests DIR [--list FILE] [--timeout SECONDS]
+#        [--inject "warn fail"] [--live] [--logdir DIR]
+#
+# --ours is where our *.ko for that kernel are; --tests holds the static
+# selftest binaries and a "list" file (name, per-test timeout, arguments).
+# The run fails on a failed or missing test result, on a test that exits
+# non-zero, on a run that does not finish in time, and on any kernel Oops,
+# BUG, WARN, lockdep, KASAN, kmemleak, "scheduling while atomic" or
+# "sleeping function called" report in the guest log.  It prints the guest
+# log on failure and ends with "N passed, N failed".
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+CACHE=${VFIO_CACHE:-$HOME/.cache/vfio-oot}
+
+machine=x86_64 kernel=stock stack=ours ours= tests= list= timeout=600
+inject= live= logdir=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--machine) machine=$2;; --kernel) kernel=$2;; --stack) stack=$2;;
+	--ours) ours=$2;; --tests) tests=$2;; --list) list=$2;;
+	--timeout) timeout=$2;; --inject) inject=$2;; --logdir) logdir=$2;;
+	--live) live=1; shift; continue;;
+	*) echo "run.sh: unknown option $1" >&2; exit 2;;
+	esac
+	shift 2
+done
+[ -n "$ours" ] && [ -n "$tests" ] || { echo "run.sh: --ours and --tests are required" >&2; exit 2; }
+
+VM_TMP=$(mktemp -d)
+trap 'rm -rf "$VM_TMP"' EXIT
+# shellcheck source=machines/x86_64.conf
+. "$here/machines/$machine.conf"
+case "$machine" in x86_64) arch=x86;; aarch64) arch=arm64;; ppc64le) arch=powerpc;; esac
+
+case "$kernel" in
+stock)
+	kimage=$(cat "$CACHE/$arch/kernel")
+	kver=$(cat "$CACHE/$arch/kver")
+	modroot="$CACHE/$arch/image"
+	;;
+debug)
+	kdir=$("$here/build-debug-kernel.sh" | tail -n 1)
+	kimage="$kdir/arch/x86/boot/bzImage"
+	kver=$(cat "$kdir/include/config/kernel.release")
+	modroot="$kdir/modroot"
+	;;
+*) echo "run.sh: --kernel stock or debug" >&2; exit 2;;
+esac
+if [ "$arch" = x86 ]; then
+	busybox=/bin/busybox
+else
+	busybox="$CACHE/$arch/busybox/bin/busybox"
+fi
+
+logdir=${logdir:-$VM_TMP}
+mkdir -p "$logdir"
+console="$logdir/console-$kernel-$stack.log"
+output="$logdir/tests-$kernel-$stack.log"
+: >"$console"
+: >"$output"
+
+# Tests directory for this boot: the binaries plus the list to run, and the
+# runner's own self-test injections.
+cp -r "$tests" "$VM_TMP/tests"
+[ -n "$list" ] && cp "$list" "$VM_TMP/tests/list"
+for i in $inject; do
+	if [ "$i" = fail ]; then
+		printf '#!/bin/sh\necho "TAP version 13"\necho "1..1"\necho "not ok 1 injected_failure"\nexit 1\n' \
+			>"$VM_TMP/tests/injected_failure"
+		chmod +x "$VM_TMP/tests/injected_failure"
+		echo "injected_failure 10" >>"$VM_TMP/tests/list"
+	fi
+done
+cat >"$VM_TMP/conf" <<EOC
+VFIO_STACK=$stack
+TEST_OUTPUT=$TEST_OUTPUT
+VFIO_INJECT="$inject"
+EOC
+
+"$here/mkinitrd.sh" --out "$VM_TMP/initrd.gz" --busybox "$busybox" \
+	--kver "$kver" --modroot "$modroot" --ours "$ours" \
+	--tests "$VM_TMP/tests" --conf "$VM_TMP/conf" \
+	--boot-modules "$BOOT_MODULES"
+prepare_machine
+
+echo "vm: $machine, kernel $kver ($kernel), stack $stack"
+start=$(date +%s)
+tailpid=
+if [ -n "$live" ]; then
+	tail -n +1 -f "$output" &
+	tailpid=$!
+fi
+set +e
+timeout --foreground -k 5 "$timeout" "$QEMU" "${QEMU_ARGS[@]}" -m "$VM_MEM" \
+	-accel tcg -no-reboot -display none -monitor none \
+	-chardev file,id=con,path="$console" -serial chardev:con \
+	-chardev file,id=out,path="$output" -serial chardev:out \
+	-kernel "$kimage" -initrd "$VM_TMP/initrd.gz" \
+	-append "$KERNEL_CMDLINE" </dev/null >"$VM_TMP/qemu.log" 2>&1
+qrc=$?
+set -e
+[ -n "$tailpid" ] && { sleep 0.2; kill "$tailpid" 2>/dev/null || true; }
+echo "vm: finished in $(($(date +%s) - start)) s (qemu rc $qrc)"
+
+# Tally: test results from the output port, kernel trouble from the console.
+bad='(Oops|BUG:|WARNING:|Kernel panic|general protection fault|KASAN|UBSAN|'
+bad+='possible circular locking|possible recursive locking|inconsistent lock state|'
+bad+='lockdep|DEBUG_LOCKS_WARN_ON|scheduling while atomic|sleeping function called|'
+bad+='ODEBUG:|list_add corruption|list_del corruption|suspected memory leak|'
+bad+='unreferenced object|hung_task|blocked for more than)'
+tally=$(awk -v bad="$bad" '
+	{ sub(/\r$/, "") }
+	/^### vfio-vm: begin / { test = $4; results = 0; next }
+	/^### vfio-vm: end / {
+		rc = $5; sub("rc=", "", rc)
+		if (rc != 0 && fails_in_test == 0) {
+			printf "FAIL %s exited with status %s\n", test, rc; failed++
+		}
+		if (results == 0 && rc == 0) {
+			printf "FAIL %s reported no results\n", test; failed++
+		}
+		test = ""; fails_in_test = 0; next
+	}
+	/^### vfio-vm: done/ { done = 1; next }
+	/^### vfio-vm: boot module .* failed/ { print "FAIL " $0; failed++; next }
+	test != "" && /^(not )?ok [0-9]+/ {
+		results++
+		if ($0 ~ /# SKIP/) { printf "SKIP %s: %s\n", test, $0; skipped++ }
+		else if ($1 == "ok") passed++
+		else { printf "FAIL %s: %s\n", test, $0; failed++; fails_in_test++ }
+		next
+	}
+	test == "" && $0 ~ bad { printf "FAIL guest log: %s\n", $0; failed++ }
+	END {
+		if (!done) { print "FAIL the run did not finish (timeout or crash)"; failed++ }
+		printf "TOTAL %d %d %d\n", passed, failed, skipped
+	}' "$output" <(sed 's/\r$//' "$console" | grep -E "$bad" || true))
+# Kernel reports are looked for in the whole console and in the test output
+# outside the tests themselves (where the kmemleak report is printed).
+
+echo "$tally" | grep -v '^TOTAL' || true
+read -r _ passed failed skipped < <(echo "$tally" | grep '^TOTAL')
+if [ "$failed" != 0 ]; then
+	sed "s/^/qemu: /" "$VM_TMP/qemu.log"
+	echo "---- guest test output ($output) ----"
+	tail -n 200 "$output"
+	echo "---- guest console ($console) ----"
+	tail -n 200 "$console"
+	echo "----"
+fi
+echo "$passed passed, $failed failed${skipped:+, $skipped skipped}"
+[ "$failed" = 0 ]
