@@ -40,6 +40,8 @@ moddir="$modroot/lib/modules/$kver"
 # to DEST/order once.
 add_stock() {
 	local name=$1 dest=$2 rel dep
+	# built into this kernel (the debug kernel has e1000 built in)
+	grep -qE "(^|/)${name//-/[-_]}\.ko$" "$moddir/modules.builtin" 2>/dev/null && return 0
 	rel=$(grep -E "(^|/)${name//-/[-_]}\.ko(\.xz|\.zst)?:" "$moddir/modules.dep" |
 		head -n 1 | cut -d: -f1) || true
 	[ -n "$rel" ] || { echo "mkinitrd: no stock module $name" >&2; return 1; }

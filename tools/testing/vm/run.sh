@@ -5,7 +5,7 @@
 #
 # run.sh --machine x86_64 --kernel stock|debug --stack ours|stock
 #        --ours DIR --tests DIR [--list FILE] [--timeout SECONDS]
-#        [--inject "warn fail"] [--live] [--logdir DIR]
+#        [--inject "warn fail"] [--live] [--logdir DIR] [--mem SIZE]
 #
 # --ours is where our *.ko for that kernel are; --tests holds the static
 # selftest binaries and a "list" file (name, per-test timeout, arguments).
@@ -19,12 +19,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${VFIO_CACHE:-$HOME/.cache/vfio-oot}
 
 machine=x86_64 kernel=stock stack=ours ours= tests= list= timeout=600
-inject= live= logdir=
+inject= live= logdir= mem=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--machine) machine=$2;; --kernel) kernel=$2;; --stack) stack=$2;;
 	--ours) ours=$2;; --tests) tests=$2;; --list) list=$2;;
 	--timeout) timeout=$2;; --inject) inject=$2;; --logdir) logdir=$2;;
+	--mem) mem=$2;;
 	--live) live=1; shift; continue;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2;;
 	esac
@@ -97,7 +98,7 @@ if [ -n "$live" ]; then
 	tailpid=$!
 fi
 set +e
-timeout --foreground -k 5 "$timeout" "$QEMU" "${QEMU_ARGS[@]}" -m "$VM_MEM" \
+timeout --foreground -k 5 "$timeout" "$QEMU" "${QEMU_ARGS[@]}" -m "${mem:-$VM_MEM}" \
 	-accel tcg -no-reboot -display none -monitor none \
 	-chardev file,id=con,path="$console" -serial chardev:con \
 	-chardev file,id=out,path="$output" -serial chardev:out \
@@ -111,7 +112,7 @@ echo "vm: finished in $(($(date +%s) - start)) s (qemu rc $qrc)"
 # Tally: test results from the output port, kernel trouble from the console.
 bad='(Oops|BUG:|WARNING:|Kernel panic|general protection fault|KASAN|UBSAN|'
 bad+='possible circular locking|possible recursive locking|inconsistent lock state|'
-bad+='lockdep|DEBUG_LOCKS_WARN_ON|scheduling while atomic|sleeping function called|'
+bad+='turning off the locking correctness validator|DEBUG_LOCKS_WARN_ON|suspicious RCU usage|scheduling while atomic|sleeping function called|'
 bad+='ODEBUG:|list_add corruption|list_del corruption|suspected memory leak|'
 bad+='unreferenced object|hung_task|blocked for more than)'
 tally=$(awk -v bad="$bad" '
