@@ -58,7 +58,7 @@ clean:
 	$(MAKE) $(KBUILD_ARGS) clean
 
 # ---- set-up, tests and the demo (see README.md) ----
-.PHONY: deps check check-quick demo selftests
+.PHONY: deps check check-quick demo selftests bench
 
 deps:
 	$(VFIO_ROOT)/scripts/deps.sh
@@ -74,3 +74,5 @@ selftests:
 
 demo:
 	$(VFIO_ROOT)/tools/testing/demo.sh
+bench:
+	$(VFIO_ROOT)/tools/testing/bench.sh

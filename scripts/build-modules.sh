@@ -15,13 +15,13 @@ kdir=
 if [ $# -gt 0 ] && [ "${1#*=}" = "$1" ]; then kdir=$1; shift; fi
 
 mkdir -p "$out/src"
-rsync -a --delete --exclude=.git --exclude=/build \
+rsync -a --delete --exclude=.git --exclude=/build --exclude='*.mod.c' \
 	--include='*/' --include='*.c' --include='*.h' --include='Kbuild' \
 	--include='Kconfig' --include='Makefile' --include='*.config' \
-	--include='*.sh' --include='*.order' --exclude='*' \
+	--include='*.sh' --exclude='*' \
 	"$root/" "$out/src/"
 # Relink every module, so none that lost its source lingers in the copy.
-find "$out/src" -name "*.ko" -delete
+find "$out/src" \( -name '*.ko' -o -name modules.order \) -delete
 make -C "$out/src" ARCH="$arch" ${kdir:+KDIR="$kdir"} "$@" modules \
 	>"$out/build.log" 2>&1 || {
 	grep -vE '^make(\[[0-9]+\])?: (Entering|Leaving)' "$out/build.log" | tail -n 25 >&2

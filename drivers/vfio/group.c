@@ -365,7 +365,7 @@ static bool vfio_group_viable(struct vfio_group *group)
  * driver uses the DMA API on a device of the group, and then one line
  * names that device.  Fake groups need no ownership.
  *
- * Return: 0 or the errno of the refusal (-EBUSY from the IOMMU core).
+ * Return: 0 or the errno of the refusal (-EPERM from the IOMMU core).
  */
 int vfio_group_claim_dma(struct vfio_group *group)
 {

@@ -201,6 +201,10 @@ struct vfio_group {
 	struct kvm			*kvm;
 };
 
+/* debugfs.c */
+void vfio_debugfs_init(void);
+void vfio_debugfs_exit(void);
+
 /* group.c */
 struct vfio_group *vfio_group_get_for_dev(struct device *dev,
 					  enum vfio_group_type type);

@@ -121,18 +121,21 @@ static int __init vfio_init(void)
 	if (ret)
 		goto err_chrdev;
 
+	vfio_debugfs_init();
+
 	/* last: from here on userspace can open /dev/vfio/vfio */
 	ret = misc_register(&vfio_container_misc);
 	if (ret) {
 		pr_err("cannot register /dev/vfio/vfio (minor %d): %d\n",
 		       VFIO_MINOR, ret);
-		goto err_drivers;
+		goto err_debugfs;
 	}
 
 	pr_info("VFIO core " VFIO_CORE_VERSION " loaded\n");
 	return 0;
 
-err_drivers:
+err_debugfs:
+	vfio_debugfs_exit();
 	vfio_iommu_drivers_exit();
 err_chrdev:
 	unregister_chrdev_region(vfio_core.group_devt, MINORMASK + 1);
@@ -153,6 +156,7 @@ static void __exit vfio_exit(void)
 	WARN_ON(!list_empty(&vfio_core.groups));
 
 	misc_deregister(&vfio_container_misc);
+	vfio_debugfs_exit();
 	vfio_iommu_drivers_exit();
 	unregister_chrdev_region(vfio_core.group_devt, MINORMASK + 1);
 	class_destroy(vfio_core.device_class);

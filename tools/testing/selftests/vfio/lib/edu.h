@@ -9,7 +9,10 @@
 #define VFIO_SELFTEST_EDU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "vfio.h"
 
 #define EDU_REG_ID		0x00	/* 0xRRrr00ed */
 #define EDU_REG_LIVENESS	0x04	/* reads back ~written */
@@ -40,5 +43,27 @@ void edu_wr64(void *bar, unsigned int reg, uint64_t val);
  */
 bool edu_dma(void *bar, uint64_t iova, uint32_t len, bool to_ram,
 	     bool irq);
+
+/*
+ * An edu opened through VFIO and ready for DMA: BAR0 mapped, bus mastering
+ * on, its MSI routed to the eventfd MSI.
+ */
+struct edu {
+	struct vfio_dev dev;
+	void *bar;
+	size_t bar_size;
+	int msi;
+};
+
+/* Mark E closed, so edu_close() may run on it. */
+void edu_init(struct edu *e);
+/* Make E->dev (device fd open) ready for DMA as above; 0 or -errno. */
+int edu_start(struct edu *e);
+/* Open BDF through a new type1v2 container and start it; 0 or -errno. */
+int edu_open(struct edu *e, const char *bdf);
+/* Undo edu_start() and close E->dev. */
+void edu_close(struct edu *e);
+/* Wait up to MS for the DMA-done MSI and acknowledge it; 0 or -errno. */
+int edu_wait_dma_irq(struct edu *e, int ms);
 
 #endif

@@ -56,6 +56,12 @@ bool vfio_module_loaded(const char *file)
 
 int vfio_module_load(const char *dir, const char *file)
 {
+	return vfio_module_load_params(dir, file, "");
+}
+
+int vfio_module_load_params(const char *dir, const char *file,
+			    const char *params)
+{
 	char path[256];
 	int fd, ret;
 
@@ -63,7 +69,7 @@ int vfio_module_load(const char *dir, const char *file)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0);
+	ret = syscall(SYS_finit_module, fd, params, 0);
 	ret = ret ? -errno : 0;
 	close(fd);
 	return ret;

@@ -24,6 +24,9 @@ void vfio_module_sysname(const char *file, char *out, int len);
 bool vfio_module_loaded(const char *file);
 /* finit_module() of DIR/NAME.ko; 0, or -errno (-EEXIST if loaded). */
 int vfio_module_load(const char *dir, const char *file);
+/* The same with module parameters ("name=value ..."). */
+int vfio_module_load_params(const char *dir, const char *file,
+			    const char *params);
 /* delete_module(); 0 or -errno. */
 int vfio_module_unload(const char *file);
 /* Unload every loaded module of the stack, in reverse; 0 or first -errno. */

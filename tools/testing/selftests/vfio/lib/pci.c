@@ -29,6 +29,26 @@ int sysfs_write(const char *path, const char *val)
 	return 0;
 }
 
+int sysfs_read(const char *path, char *buf, int len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
 bool pci_exists(const char *bdf)
 {
 	char path[128];

@@ -19,6 +19,8 @@
 
 /* Write a string to a sysfs file; 0 or -errno. */
 int sysfs_write(const char *path, const char *val);
+/* Read a sysfs file into buf, without the trailing newline; 0 or -errno. */
+int sysfs_read(const char *path, char *buf, int len);
 /* Name of the driver bound to BDF into buf ("" if none); 0 or -errno. */
 int pci_driver(const char *bdf, char *buf, int len);
 /* Unbind BDF from its driver, if any; 0 or -errno. */

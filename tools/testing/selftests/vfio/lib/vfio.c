@@ -33,35 +33,73 @@ int vfio_open_group(int group_id)
 	return fd < 0 ? -errno : fd;
 }
 
-int vfio_dev_open(struct vfio_dev *d, const char *bdf, unsigned long iommu)
+int vfio_open_group_of(const char *bdf)
 {
-	struct vfio_group_status status = { .argsz = sizeof(status) };
-	int ret;
+	int ret, id;
 
-	memset(d, 0, sizeof(*d));
-	d->container = d->group = d->device = -1;
-	snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
 	ret = pci_bind(bdf, "vfio-pci");
 	if (ret)
 		return ret;
+	id = pci_iommu_group(bdf);
+	if (id < 0)
+		return id;
+	return vfio_open_group(id);
+}
+
+int vfio_group_flags(int group)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+
+	if (ioctl(group, VFIO_GROUP_GET_STATUS, &status))
+		return -errno;
+	return status.flags;
+}
+
+int vfio_group_set_container(int group, int container)
+{
+	return ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ? -errno : 0;
+}
+
+int vfio_group_unset_container(int group)
+{
+	return ioctl(group, VFIO_GROUP_UNSET_CONTAINER) ? -errno : 0;
+}
+
+int vfio_set_iommu(int container, unsigned long type)
+{
+	return ioctl(container, VFIO_SET_IOMMU, type) ? -errno : 0;
+}
+
+void vfio_dev_init(struct vfio_dev *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->container = -1;
+	d->group = -1;
+	d->device = -1;
+}
+
+int vfio_dev_attach(struct vfio_dev *d, const char *bdf, int container)
+{
+	int flags;
+
+	vfio_dev_init(d);
+	d->container = container;
+	snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
 	d->group_id = pci_iommu_group(bdf);
-	if (d->group_id < 0)
-		return d->group_id;
-	d->container = vfio_open_container();
-	if (d->container < 0)
-		return d->container;
-	d->group = vfio_open_group(d->group_id);
+	d->group = vfio_open_group_of(bdf);
 	if (d->group < 0)
 		return d->group;
-	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &status))
-		return -errno;
-	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE))
+	flags = vfio_group_flags(d->group);
+	if (flags < 0)
+		return flags;
+	if (!(flags & VFIO_GROUP_FLAGS_VIABLE))
 		return -EPERM;
-	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container))
-		return -errno;
-	if (ioctl(d->container, VFIO_SET_IOMMU, iommu))
-		return -errno;
-	d->device = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	return vfio_group_set_container(d->group, container);
+}
+
+int vfio_dev_get_device(struct vfio_dev *d)
+{
+	d->device = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
 	if (d->device < 0)
 		return -errno;
 	d->info.argsz = sizeof(d->info);
@@ -70,15 +108,39 @@ int vfio_dev_open(struct vfio_dev *d, const char *bdf, unsigned long iommu)
 	return 0;
 }
 
+int vfio_dev_open_group(struct vfio_dev *d, const char *bdf,
+			unsigned long iommu)
+{
+	int container, ret;
+
+	container = vfio_open_container();
+	if (container < 0) {
+		vfio_dev_init(d);
+		return container;
+	}
+	ret = vfio_dev_attach(d, bdf, container);
+	d->own_container = true;
+	if (ret)
+		return ret;
+	return vfio_set_iommu(container, iommu);
+}
+
+int vfio_dev_open(struct vfio_dev *d, const char *bdf, unsigned long iommu)
+{
+	int ret = vfio_dev_open_group(d, bdf, iommu);
+
+	return ret ? ret : vfio_dev_get_device(d);
+}
+
 void vfio_dev_close(struct vfio_dev *d)
 {
 	if (d->device >= 0)
 		close(d->device);
 	if (d->group >= 0)
 		close(d->group);
-	if (d->container >= 0)
+	if (d->own_container && d->container >= 0)
 		close(d->container);
-	d->device = d->group = d->container = -1;
+	vfio_dev_init(d);
 }
 
 int vfio_region_info(struct vfio_dev *d, unsigned int index,
@@ -166,6 +228,75 @@ int64_t vfio_dma_unmap(int container, uint64_t iova, uint64_t size,
 	return unmap.size;
 }
 
+struct vfio_iommu_type1_info *vfio_iommu_info(int container)
+{
+	struct vfio_iommu_type1_info *info;
+	uint32_t argsz = sizeof(*info);
+
+	for (;;) {
+		info = calloc(1, argsz);
+		if (!info)
+			return NULL;
+		info->argsz = argsz;
+		if (ioctl(container, VFIO_IOMMU_GET_INFO, info)) {
+			free(info);
+			return NULL;
+		}
+		if (info->argsz <= argsz)
+			return info;
+		/* the capability chain did not fit: retry with what it needs */
+		argsz = info->argsz;
+		free(info);
+	}
+}
+
+const struct vfio_info_cap_header *vfio_info_cap(const void *info,
+						 uint32_t first, uint16_t id)
+{
+	const struct vfio_info_cap_header *hdr;
+	uint32_t off = first;
+	int hops = 0;
+
+	/* a chain that loops is a kernel bug; stop instead of spinning */
+	while (off && hops++ < 64) {
+		hdr = (const void *)((const char *)info + off);
+		if (hdr->id == id)
+			return hdr;
+		off = hdr->next;
+	}
+	return NULL;
+}
+
+int vfio_iova_ranges(int container, struct vfio_iova_range *ranges, int max)
+{
+	const struct vfio_iommu_type1_info_cap_iova_range *cap;
+	struct vfio_iommu_type1_info *info;
+	int i, n;
+
+	info = vfio_iommu_info(container);
+	if (!info)
+		return -errno;
+	cap = (const void *)vfio_info_cap(info, info->cap_offset,
+					  VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE);
+	if (!cap) {
+		free(info);
+		return -ENOENT;
+	}
+	n = cap->nr_iovas < (uint32_t)max ? (int)cap->nr_iovas : max;
+	for (i = 0; i < n; i++)
+		ranges[i] = cap->iova_ranges[i];
+	free(info);
+	return n;
+}
+
+void *vfio_dma_buffer(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
 int vfio_irq_eventfds(struct vfio_dev *d, unsigned int index, int count,
 		      int *efds)
 {
@@ -193,6 +324,25 @@ int vfio_irq_eventfds(struct vfio_dev *d, unsigned int index, int count,
 out:
 	free(set);
 	return ret;
+}
+
+int vfio_irq_set_fd(struct vfio_dev *d, unsigned int index, uint32_t action,
+		    int fd)
+{
+	struct {
+		struct vfio_irq_set set;
+		int32_t fd;
+	} req = {
+		.set = {
+			.argsz = sizeof(req),
+			.flags = VFIO_IRQ_SET_DATA_EVENTFD | action,
+			.index = index,
+			.count = 1,
+		},
+		.fd = fd,
+	};
+
+	return ioctl(d->device, VFIO_DEVICE_SET_IRQS, &req) ? -errno : 0;
 }
 
 int vfio_irq_disable(struct vfio_dev *d, unsigned int index)
