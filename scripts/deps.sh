@@ -22,7 +22,7 @@ export DEBIAN_FRONTEND=noninteractive
 log() { echo "deps: $*"; }
 
 HOST_PKGS="make gcc libc6-dev bc flex bison libelf-dev libssl-dev kmod cpio
-	xz-utils zstd perl rsync busybox-static sparse linux-headers-amd64
+	xz-utils zstd perl rsync socat busybox-static sparse linux-headers-amd64
 	linux-source-6.1 linux-kbuild-6.1 linux-libc-dev
 	qemu-system-x86 qemu-utils"
 declare -A ARCH_PKGS=(

@@ -17,6 +17,14 @@ mkdir -p /dev/hugepages && mount -t hugetlbfs hugetlbfs /dev/hugepages
 . /etc/vfio-test.conf
 exec >"$TEST_OUTPUT" 2>&1
 
+# The line to QEMU's monitor: raw, no echo (an echo would feed the monitor's
+# own banner back to it as a command), drained of what arrived before.
+if [ -n "$GUEST_MONITOR" ] && [ -c "$GUEST_MONITOR" ]; then
+	stty -F "$GUEST_MONITOR" raw -echo
+	timeout 1 cat "$GUEST_MONITOR" >/dev/null
+	export GUEST_MONITOR
+fi
+
 echo "### vfio-vm: boot $(uname -r) stack=$VFIO_STACK"
 for m in $(cat /lib/modules/boot/order); do
 	insmod "/lib/modules/boot/$m.ko" || echo "### vfio-vm: boot module $m failed"

@@ -5,7 +5,10 @@
 #
 # run.sh --machine x86_64 --kernel stock|debug --stack ours|stock
 #        --ours DIR --tests DIR [--list FILE] [--timeout SECONDS]
-#        [--inject "warn fail"] [--live] [--logdir DIR] [--mem SIZE]
+#        [--inject "warn fail"] [--live] [--logdir DIR] [--mem SIZE] [--kvm]
+#
+# Software emulation (TCG) by default; --kvm (or VFIO_VM_KVM=1) asks for
+# KVM, used only if a quick probe shows QEMU can start with it.
 #
 # --ours is where our *.ko for that kernel are; --tests holds the static
 # selftest binaries and a "list" file (name, per-test timeout, arguments).
@@ -19,19 +22,22 @@ here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${VFIO_CACHE:-$HOME/.cache/vfio-oot}
 
 machine=x86_64 kernel=stock stack=ours ours= tests= list= timeout=600
-inject= live= logdir= mem=
+inject= live= logdir= mem= accel=tcg
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--machine) machine=$2;; --kernel) kernel=$2;; --stack) stack=$2;;
 	--ours) ours=$2;; --tests) tests=$2;; --list) list=$2;;
 	--timeout) timeout=$2;; --inject) inject=$2;; --logdir) logdir=$2;;
 	--mem) mem=$2;;
+	--kvm) accel=kvm; shift; continue;;
 	--live) live=1; shift; continue;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2;;
 	esac
 	shift 2
 done
 [ -n "$ours" ] && [ -n "$tests" ] || { echo "run.sh: --ours and --tests are required" >&2; exit 2; }
+
+[ "${VFIO_VM_KVM:-0}" = 1 ] && accel=kvm
 
 VM_TMP=$(mktemp -d)
 trap 'rm -rf "$VM_TMP"' EXIT
@@ -81,6 +87,7 @@ done
 cat >"$VM_TMP/conf" <<EOC
 VFIO_STACK=$stack
 TEST_OUTPUT=$TEST_OUTPUT
+GUEST_MONITOR=${GUEST_MONITOR:-}
 VFIO_INJECT="$inject"
 EOC
 
@@ -89,6 +96,32 @@ EOC
 	--tests "$VM_TMP/tests" --conf "$VM_TMP/conf" \
 	--boot-modules "$BOOT_MODULES"
 prepare_machine
+if [ "$accel" = kvm ]; then
+	if ! [ -w /dev/kvm ] || ! timeout 20 "$QEMU" -accel kvm -machine none \
+		-display none -monitor none -S -qmp stdio >/dev/null 2>&1 \
+		<<<'{"execute":"qmp_capabilities"}{"execute":"quit"}'; then
+		echo "vm: KVM asked for but the probe failed; using TCG"
+		accel=tcg
+	fi
+fi
+
+# Optional third serial port wired to QEMU's human monitor, so a test can
+# hot-unplug or re-add a device; socat relays between the two sockets.
+monitor_args=()
+if [ -n "${GUEST_MONITOR:-}" ]; then
+	monitor_args=(-chardev "socket,id=gmon,path=$VM_TMP/gmon.sock,server=on,wait=off"
+		-serial chardev:gmon
+		-chardev "socket,id=hmon,path=$VM_TMP/hmon.sock,server=on,wait=off"
+		-mon chardev=hmon,mode=readline)
+fi
+relay() {
+	local i
+	for i in $(seq 100); do
+		[ -S "$VM_TMP/gmon.sock" ] && [ -S "$VM_TMP/hmon.sock" ] && break
+		sleep 0.1
+	done
+	exec socat "UNIX-CONNECT:$VM_TMP/gmon.sock" "UNIX-CONNECT:$VM_TMP/hmon.sock"
+}
 
 echo "vm: $machine, kernel $kver ($kernel), stack $stack"
 start=$(date +%s)
@@ -98,15 +131,22 @@ if [ -n "$live" ]; then
 	tailpid=$!
 fi
 set +e
+relaypid=
+if [ ${#monitor_args[@]} -gt 0 ]; then
+	relay >"$logdir/relay-$kernel-$stack.log" 2>&1 &
+	relaypid=$!
+fi
 timeout --foreground -k 5 "$timeout" "$QEMU" "${QEMU_ARGS[@]}" -m "${mem:-$VM_MEM}" \
-	-accel tcg -no-reboot -display none -monitor none \
+	-accel "$accel" -no-reboot -display none -monitor none \
 	-chardev file,id=con,path="$console" -serial chardev:con \
 	-chardev file,id=out,path="$output" -serial chardev:out \
+	"${monitor_args[@]}" \
 	-kernel "$kimage" -initrd "$VM_TMP/initrd.gz" \
 	-append "$KERNEL_CMDLINE" </dev/null >"$VM_TMP/qemu.log" 2>&1
 qrc=$?
 set -e
 [ -n "$tailpid" ] && { sleep 0.2; kill "$tailpid" 2>/dev/null || true; }
+[ -n "$relaypid" ] && { kill "$relaypid" 2>/dev/null || true; }
 echo "vm: finished in $(($(date +%s) - start)) s (qemu rc $qrc)"
 
 # Tally: test results from the output port, kernel trouble from the console.
