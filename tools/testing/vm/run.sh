@@ -123,6 +123,11 @@ relay() {
 	exec socat "UNIX-CONNECT:$VM_TMP/gmon.sock" "UNIX-CONNECT:$VM_TMP/hmon.sock"
 }
 
+# One VM at a time on this machine: several under TCG on 2 cores only make
+# each other time out.
+exec 9>"${TMPDIR:-/tmp}/vfio-oot-vm.lock"
+flock 9
+
 echo "vm: $machine, kernel $kver ($kernel), stack $stack"
 start=$(date +%s)
 tailpid=
