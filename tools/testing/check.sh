@@ -6,7 +6,8 @@
 # the selftest build, a self-test of the VM runner (an injected failing test
 # and an injected kernel WARN must each fail the run), and the selftest suite
 # in the VM on the stock Debian kernel and on the debug kernel (KASAN,
-# lockdep, ...).  Ends with "N passed, N failed".
+# lockdep, ...), on the main machine and on one without an IOMMU (unsafe
+# no-IOMMU mode).  Ends with "N passed, N failed".
 #
 # check.sh full|quick
 set -uo pipefail
@@ -88,12 +89,18 @@ if [ -f "$B/selftests/x86/list" ]; then
 	step runner-catches-failures runner_selftest
 	vm vm-stock --kernel stock --stack ours --ours "$B/x86-stock/src" \
 		--tests "$B/selftests/x86" --timeout 900
+	vm vm-stock-noiommu --machine x86_64-noiommu --kernel stock --stack ours \
+		--ours "$B/x86-stock/src" --tests "$B/selftests/x86" \
+		--list "$B/selftests/x86/noiommu.list" --timeout 300
 	if [ "$mode" = full ]; then
 		if kdir=$("$root/tools/testing/vm/build-debug-kernel.sh" 2>"$L/debug-kernel.log" | tail -n 1) &&
 		   [ -n "$kdir" ]; then
 			step build-x86-debug "$root/scripts/build-modules.sh" "$B/x86-debug" x86 "$kdir"
 			vm vm-debug --kernel debug --stack ours --ours "$B/x86-debug/src" \
 				--tests "$B/selftests/x86" --timeout 1200
+			vm vm-debug-noiommu --machine x86_64-noiommu --kernel debug \
+				--stack ours --ours "$B/x86-debug/src" --tests "$B/selftests/x86" \
+				--list "$B/selftests/x86/noiommu.list" --timeout 600
 		else
 			echo "FAIL debug-kernel: see $L/debug-kernel.log"
 			tail -n 30 "$L/debug-kernel.log" | sed 's/^/    /'

@@ -43,7 +43,7 @@ VM_TMP=$(mktemp -d)
 trap 'rm -rf "$VM_TMP"' EXIT
 # shellcheck source=machines/x86_64.conf
 . "$here/machines/$machine.conf"
-case "$machine" in x86_64) arch=x86;; aarch64) arch=arm64;; ppc64le) arch=powerpc;; esac
+case "$machine" in x86_64*) arch=x86;; aarch64) arch=arm64;; ppc64le) arch=powerpc;; esac
 
 case "$kernel" in
 stock)

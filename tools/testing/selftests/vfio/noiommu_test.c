@@ -6,9 +6,9 @@
  * and it never replaces the IOMMU for a group that has one.
  *
  * In this machine every PCI device sits behind the emulated Intel IOMMU,
- * so no device ever lands in a no-IOMMU group: what happens to such a
- * device (fake group, tainted kernel, CAP_SYS_RAWIO checks) is not
- * testable here.
+ * so no device ever lands in a no-IOMMU group here; what happens to such a
+ * device (fake group, tainted kernel, CAP_SYS_RAWIO checks) is tested by
+ * noiommu_device_test on a machine without an IOMMU (noiommu.list).
  *
  * The tests that reload the stack leave it loaded without the parameter.
  *
