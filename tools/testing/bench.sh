@@ -12,7 +12,8 @@ B="$root/build"
 
 "$root/scripts/deps.sh" x86
 "$root/scripts/build-modules.sh" "$B/x86-stock" x86
-make -s -C "$root/tools/testing/selftests/vfio" O="$B/selftests/x86" >/dev/null
+make -s -C "$root/tools/testing/selftests/vfio" O="$B/selftests/x86" >/dev/null 2>&1 ||
+	make -C "$root/tools/testing/selftests/vfio" O="$B/selftests/x86"
 mkdir -p "$B/bench"
 "$root/tools/testing/vm/run.sh" --kernel stock --stack ours \
 	--ours "$B/x86-stock/src" --tests "$B/selftests/x86" \

@@ -14,7 +14,8 @@ stack=${DEMO_STACK:-ours}
 "$root/scripts/deps.sh" x86
 echo "demo: building our modules and the demo program"
 "$root/scripts/build-modules.sh" "$B/x86-stock" x86
-make -s -C "$root/tools/testing/selftests/vfio" O="$B/selftests/x86" >/dev/null
+make -s -C "$root/tools/testing/selftests/vfio" O="$B/selftests/x86" >/dev/null 2>&1 ||
+	make -C "$root/tools/testing/selftests/vfio" O="$B/selftests/x86"
 echo "demo: booting the test VM (software emulation, about 15 s)"
 "$root/tools/testing/vm/run.sh" --kernel stock --stack "$stack" \
 	--ours "$B/x86-stock/src" --tests "$B/selftests/x86" \

@@ -150,7 +150,7 @@ timeout --foreground -k 5 "$timeout" "$QEMU" "${QEMU_ARGS[@]}" -m "${mem:-$VM_ME
 	-append "$KERNEL_CMDLINE" </dev/null >"$VM_TMP/qemu.log" 2>&1
 qrc=$?
 set -e
-[ -n "$tailpid" ] && { sleep 0.2; kill "$tailpid" 2>/dev/null || true; }
+[ -n "$tailpid" ] && { sleep 0.2; kill "$tailpid"; wait "$tailpid" || true; } 2>/dev/null
 [ -n "$relaypid" ] && { kill "$relaypid" 2>/dev/null || true; }
 echo "vm: finished in $(($(date +%s) - start)) s (qemu rc $qrc)"
 

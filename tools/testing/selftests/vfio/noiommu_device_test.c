@@ -39,20 +39,11 @@ static unsigned long taint_flags(void)
 /* Reload the stack with vfio's no-IOMMU parameter set to VAL. */
 static int reload_with_noiommu(const char *val)
 {
-	struct vfio_stack stack;
 	char params[64];
-	int ret;
 
 	pci_unbind(EDU_BDF);
-	ret = vfio_stack_unload();
-	if (ret)
-		return ret;
-	ret = vfio_stack_read(&stack);
-	if (ret)
-		return ret;
 	snprintf(params, sizeof(params), "enable_unsafe_noiommu_mode=%s", val);
-	ret = vfio_module_load_params(stack.dir, "vfio", params);
-	return ret ? ret : vfio_stack_load();
+	return vfio_stack_reload(params);
 }
 
 static int noiommu_group_fd(void)

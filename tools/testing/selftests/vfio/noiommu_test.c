@@ -41,24 +41,6 @@ static int noiommu_offered(void)
 	return ret;
 }
 
-/* Unload the whole stack, load vfio with PARAMS, then the rest. */
-static int reload_stack(const char *params)
-{
-	struct vfio_stack stack;
-	int ret;
-
-	ret = vfio_stack_unload();
-	if (ret)
-		return ret;
-	ret = vfio_stack_read(&stack);
-	if (ret)
-		return ret;
-	ret = vfio_module_load_params(stack.dir, "vfio", params);
-	if (ret)
-		return ret;
-	return vfio_stack_load();
-}
-
 TEST(noiommu_extension_is_not_offered_by_default)
 {
 	EXPECT_EQ(0, noiommu_offered());
@@ -90,14 +72,14 @@ FIXTURE_TEARDOWN(reloaded)
 		close(self->group);
 	if (self->container >= 0)
 		close(self->container);
-	EXPECT_EQ(0, reload_stack(""));
+	EXPECT_EQ(0, vfio_stack_reload(""));
 }
 
 TEST_F(reloaded, loading_with_the_param_offers_the_noiommu_extension)
 {
 	char val[8];
 
-	ASSERT_EQ(0, reload_stack("enable_unsafe_noiommu_mode=1"));
+	ASSERT_EQ(0, vfio_stack_reload("enable_unsafe_noiommu_mode=1"));
 	ASSERT_EQ(0, sysfs_read(PARAM, val, sizeof(val)));
 	EXPECT_STREQ("Y", val);
 	EXPECT_EQ(1, noiommu_offered());
@@ -105,14 +87,14 @@ TEST_F(reloaded, loading_with_the_param_offers_the_noiommu_extension)
 
 TEST_F(reloaded, noiommu_mode_can_be_switched_off_at_run_time)
 {
-	ASSERT_EQ(0, reload_stack("enable_unsafe_noiommu_mode=1"));
+	ASSERT_EQ(0, vfio_stack_reload("enable_unsafe_noiommu_mode=1"));
 	ASSERT_EQ(0, sysfs_write(PARAM, "N"));
 	EXPECT_EQ(0, noiommu_offered());
 }
 
 TEST_F(reloaded, iommu_backed_group_cannot_use_the_noiommu_backend)
 {
-	ASSERT_EQ(0, reload_stack("enable_unsafe_noiommu_mode=1"));
+	ASSERT_EQ(0, vfio_stack_reload("enable_unsafe_noiommu_mode=1"));
 	self->container = vfio_open_container();
 	ASSERT_LE(0, self->container);
 	self->group = vfio_open_group_of(EDU_BDF);

@@ -118,3 +118,18 @@ int vfio_stack_unload(void)
 	}
 	return 0;
 }
+
+int vfio_stack_reload(const char *vfio_params)
+{
+	struct vfio_stack stack;
+	int ret;
+
+	ret = vfio_stack_unload();
+	if (ret)
+		return ret;
+	ret = vfio_stack_read(&stack);
+	if (ret)
+		return ret;
+	ret = vfio_module_load_params(stack.dir, "vfio", vfio_params);
+	return ret ? ret : vfio_stack_load();
+}

@@ -31,6 +31,11 @@ int vfio_module_load_params(const char *dir, const char *file,
 int vfio_module_unload(const char *file);
 /* Unload every loaded module of the stack, in reverse; 0 or first -errno. */
 int vfio_stack_unload(void);
+/*
+ * Unload the stack, load vfio with the module parameters VFIO_PARAMS, then
+ * the rest of the stack; 0 or the first -errno.
+ */
+int vfio_stack_reload(const char *vfio_params);
 /* Load every module of the stack not loaded yet; 0 or first -errno. */
 int vfio_stack_load(void);
 
