@@ -43,6 +43,6 @@ sed 's/\r$//' "$B/bench/tests-stock-ours.log" | awk '
 		}
 	}' | sort >"$B/bench/dma.txt"
 grep -h '^# hugepages' "$B/bench/tests-stock-ours.log" | sed 's/\r$//'
-printf "%-22s %10s %10s %8s %s\n" "metric (1 GiB)" "stock" "ours" "ratio" \
-	"(medians in ms; ratio = stock/ours, above 1 = ours faster)"
+printf "%-22s %10s %10s %8s %s\n" "metric" "stock" "ours" "ratio" \
+	"(medians, unit at the end of the name; ratio = stock/ours, above 1 = ours faster)"
 cat "$B/bench/dma.txt"

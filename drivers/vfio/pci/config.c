@@ -4,23 +4,32 @@
  * CONFIG region.
  *
  * When the device is opened, config space is cut into segments: the
- * standard header, then each capability on the capability list.  Every
- * segment has a kind, and every kind a table of fields saying, bit by bit,
- * which bits are virtual (kept in vdev->vconfig instead of the hardware)
- * and which bits userspace may write:
+ * standard header, each capability on the capability list and each
+ * extended capability.  Every segment has a kind, and every kind a table
+ * of fields saying, bit by bit, which bits are virtual (kept in
+ * vdev->vconfig instead of the hardware) and which bits userspace may
+ * write:
  *
  *	virtual, writable	write goes to vconfig, read comes from vconfig
  *	virtual, read-only	read comes from vconfig, write dropped
  *	real, writable		read and write reach the hardware
  *	real, read-only		read comes from the hardware, write dropped
  *
- * Bits not named by any field, and bytes outside every segment, are real
- * and read-only.  A kind may also bring virtual bytes up to date before
- * they are read (BAR sizing, MSI state) and react after a write (INTx
- * Disable, BARs).
+ * Bits not named by any field are real and read-only, or real and
+ * writable in a "raw" kind (vendor-specific capabilities).  A kind may
+ * bring virtual bytes up to date before they are read (BAR sizing, MSI
+ * state) and take over writes (command register, power state, FLR).
+ *
+ * Capabilities are laid out by the tables of config_caps.c and
+ * config_ecaps.c; one a table does not know is hidden: unlinked from its
+ * list (the next pointers are virtual), its bytes left to the gaps.  Bytes
+ * outside every segment, in the gaps between capabilities, are passed
+ * through for reads and writes, as Linux does: some devices keep registers
+ * there.
  *
  * Accesses are split at segment boundaries into naturally aligned 1, 2 or
- * 4 byte pieces.  The tables and hooks live in config_perm.c.
+ * 4 byte pieces.  An access reaching past the end of config space is
+ * refused whole.
  */
 #include <linux/bitops.h>
 #include <linux/minmax.h>
@@ -35,8 +44,27 @@
 #define VFIO_PCI_MAX_CAPS \
 	((PCI_CFG_SPACE_SIZE - PCI_STD_HEADER_SIZEOF) / PCI_CAP_SIZEOF)
 
-static int vfio_pci_hw_read(struct pci_dev *pdev, unsigned int pos,
-			    unsigned int len, u32 *val)
+/* Accesses up to this size go through a buffer on the stack */
+#define VFIO_PCI_CFG_BOUNCE	16
+
+/* Extended capabilities: one per dword after the conventional space */
+#define VFIO_PCI_MAX_ECAPS \
+	((PCI_CFG_SPACE_EXP_SIZE - PCI_CFG_SPACE_SIZE) / PCI_CAP_SIZEOF)
+
+/* The next pointer in an extended capability header */
+#define VFIO_PCI_ECAP_NEXT_MASK	(0xffcU << 20)
+
+/**
+ * vfio_pci_cfg_hw_read - read the device's config space for userspace
+ * @pdev: the function
+ * @pos: offset
+ * @len: 1, 2 or 4, @pos aligned to it
+ * @val: the value read
+ *
+ * Return: 0 or a negative errno.
+ */
+int vfio_pci_cfg_hw_read(struct pci_dev *pdev, unsigned int pos,
+			 unsigned int len, u32 *val)
 {
 	u16 word;
 	u8 byte;
@@ -57,8 +85,17 @@ static int vfio_pci_hw_read(struct pci_dev *pdev, unsigned int pos,
 	return -EINVAL;
 }
 
-static int vfio_pci_hw_write(struct pci_dev *pdev, unsigned int pos,
-			     unsigned int len, u32 val)
+/**
+ * vfio_pci_cfg_hw_write - write the device's config space for userspace
+ * @pdev: the function
+ * @pos: offset
+ * @len: 1, 2 or 4, @pos aligned to it
+ * @val: the value
+ *
+ * Return: 0 or a negative errno.
+ */
+int vfio_pci_cfg_hw_write(struct pci_dev *pdev, unsigned int pos,
+			  unsigned int len, u32 val)
 {
 	switch (len) {
 	case 1:
@@ -71,12 +108,18 @@ static int vfio_pci_hw_write(struct pci_dev *pdev, unsigned int pos,
 	return -EINVAL;
 }
 
+static u32 vfio_pci_len_mask(unsigned int len)
+{
+	return len == 4 ? ~0U : (1U << (8 * len)) - 1;
+}
+
 /*
  * Change the @mask bits of the @len bytes at @pos to those of @val.  The
  * device access is narrowed to the aligned word or byte holding the bits
  * when it can be, so neighbouring registers are not written back: some
  * have write-1-to-clear bits (the status register next to the command
- * register, for one).
+ * register, for one).  Bits outside @mask in the access are read first and
+ * written back, unless @mask covers the whole access.
  */
 static int vfio_pci_hw_update(struct pci_dev *pdev, unsigned int pos,
 			      unsigned int len, u32 mask, u32 val)
@@ -93,129 +136,113 @@ static int vfio_pci_hw_update(struct pci_dev *pdev, unsigned int pos,
 	lo &= ~(len - 1);
 	pos += lo;
 	shift = 8 * lo;
-	mask >>= shift;
+	mask = (mask >> shift) & vfio_pci_len_mask(len);
 	val >>= shift;
 
-	ret = vfio_pci_hw_read(pdev, pos, len, &cur);
+	if (mask == vfio_pci_len_mask(len))
+		return vfio_pci_cfg_hw_write(pdev, pos, len, val);
+
+	ret = vfio_pci_cfg_hw_read(pdev, pos, len, &cur);
 	if (ret)
 		return ret;
-	return vfio_pci_hw_write(pdev, pos, len, (cur & ~mask) | (val & mask));
+	return vfio_pci_cfg_hw_write(pdev, pos, len,
+				     (cur & ~mask) | (val & mask));
 }
 
+/* Marks a byte outside every segment in vdev->cfg_map */
+#define VFIO_PCI_CFG_GAP	U16_MAX
+
 /*
- * Virtual and writable masks for [off, off + len) of a segment of @kind,
- * as little-endian values like the data.
+ * Virtual and writable masks for [pos, pos + len), as little-endian values
+ * like the data.
  */
-static void vfio_pci_cfg_masks(const struct vfio_pci_cfg_kind *kind,
-			       unsigned int off, unsigned int len,
+static void vfio_pci_cfg_masks(struct vfio_pci_core_device *vdev,
+			       unsigned int pos, unsigned int len,
 			       u32 *virt, u32 *write)
 {
+	*virt = vfio_pci_le_get(vdev->cfg_virt + pos, len);
+	*write = vfio_pci_le_get(vdev->cfg_write + pos, len);
+}
+
+/* Spread the fields of @seg (and of its kind's bases) over the byte maps */
+static void vfio_pci_cfg_map_seg(struct vfio_pci_core_device *vdev,
+				 unsigned int idx)
+{
+	const struct vfio_pci_cfg_seg *seg = &vdev->cfg_segs[idx];
+	const struct vfio_pci_cfg_kind *kind;
 	unsigned int i, b;
 
-	*virt = 0;
-	*write = 0;
-	for (i = 0; i < kind->nr_fields; i++) {
-		const struct vfio_pci_cfg_field *f = &kind->fields[i];
+	for (b = 0; b < seg->len; b++)
+		vdev->cfg_map[seg->start + b] = idx;
 
-		for (b = max_t(unsigned int, off, f->off);
-		     b < min_t(unsigned int, off + len, f->off + f->len); b++) {
-			unsigned int from = 8 * (b - f->off);
-			unsigned int to = 8 * (b - off);
+	for (kind = seg->kind; kind; kind = kind->base) {
+		for (i = 0; i < kind->nr_fields; i++) {
+			const struct vfio_pci_cfg_field *f = &kind->fields[i];
 
-			*virt |= ((f->virt >> from) & 0xff) << to;
-			*write |= ((f->write >> from) & 0xff) << to;
+			for (b = f->off; b < f->off + f->len && b < seg->len; b++) {
+				vdev->cfg_virt[seg->start + b] |=
+					f->virt >> (8 * (b - f->off));
+				vdev->cfg_write[seg->start + b] |=
+					f->write >> (8 * (b - f->off));
+			}
 		}
 	}
+
+	if (seg->kind->raw)
+		for (b = seg->start; b < seg->start + seg->len; b++)
+			vdev->cfg_write[b] |= ~vdev->cfg_virt[b];
 }
 
 /*
- * Add @seg to the device's segments, keeping them disjoint: a capability
- * running into another one is cut short where the other starts.
- * Returns false if @seg starts where another one does (a looping list).
+ * Add a segment, keeping them disjoint: one running into another is cut
+ * short where the other starts.  Returns -EEXIST if one starts at @start
+ * already (the list walks see each dword once, so only a bug would).
  */
-static bool vfio_pci_cfg_add_seg(struct vfio_pci_core_device *vdev,
-				 struct vfio_pci_cfg_seg *seg)
+static int vfio_pci_cfg_add_seg(struct vfio_pci_core_device *vdev,
+				unsigned int start, unsigned int len,
+				const struct vfio_pci_cfg_kind *kind,
+				unsigned int *cap)
 {
 	struct pci_dev *pdev = vdev->pdev;
+	struct vfio_pci_cfg_seg *segs;
 	unsigned int i;
 
-	if (seg->start + seg->len > PCI_CFG_SPACE_SIZE) {
+	if (start + len > pdev->cfg_size) {
 		dev_warn_ratelimited(&pdev->dev, "capability at %#x runs past the end of config space\n",
-				     seg->start);
-		seg->len = PCI_CFG_SPACE_SIZE - seg->start;
+				     start);
+		len = pdev->cfg_size - start;
 	}
 
 	for (i = 0; i < vdev->num_cfg_segs; i++) {
 		struct vfio_pci_cfg_seg *other = &vdev->cfg_segs[i];
 
-		if (!vfio_pci_overlaps(seg->start, seg->len,
-				       other->start, other->len))
+		if (!vfio_pci_overlaps(start, len, other->start, other->len))
 			continue;
-		if (other->start == seg->start)
-			return false;
-		dev_warn_ratelimited(&pdev->dev, "capabilities at %#x and %#x overlap\n",
-				     other->start, seg->start);
-		if (other->start < seg->start)
-			other->len = seg->start - other->start;
+		if (other->start == start)
+			return -EEXIST;
+		dev_warn_ratelimited(&pdev->dev, "config space conflict: capabilities at %#x and %#x overlap\n",
+				     other->start, start);
+		if (other->start < start)
+			other->len = start - other->start;
 		else
-			seg->len = other->start - seg->start;
+			len = other->start - start;
 	}
 
-	vdev->cfg_segs[vdev->num_cfg_segs++] = *seg;
-	return true;
-}
-
-static int vfio_pci_cfg_scan_caps(struct vfio_pci_core_device *vdev)
-{
-	struct pci_dev *pdev = vdev->pdev;
-	struct vfio_pci_cfg_seg seg;
-	unsigned int loops;
-	u8 pos, id, next;
-	u16 status;
-	int ret;
-
-	ret = pci_read_config_word(pdev, PCI_STATUS, &status);
-	if (ret)
-		return pcibios_err_to_errno(ret);
-	if (!(status & PCI_STATUS_CAP_LIST))
-		return 0;
-
-	ret = pci_read_config_byte(pdev, PCI_CAPABILITY_LIST, &pos);
-	if (ret)
-		return pcibios_err_to_errno(ret);
-
-	for (loops = 0; pos && loops < VFIO_PCI_MAX_CAPS; loops++) {
-		pos &= ~3;
-		if (pos < PCI_STD_HEADER_SIZEOF) {
-			dev_warn_ratelimited(&pdev->dev, "capability list points into the header (%#x)\n",
-					     pos);
-			break;
-		}
-
-		ret = pci_read_config_byte(pdev, pos + PCI_CAP_LIST_ID, &id);
-		if (!ret)
-			ret = pci_read_config_byte(pdev, pos + PCI_CAP_LIST_NEXT,
-						   &next);
-		if (ret)
-			return pcibios_err_to_errno(ret);
-
-		ret = vfio_pci_cap_layout(pdev, id, pos, &seg);
-		if (ret)
-			return ret;
-		if (!vfio_pci_cfg_add_seg(vdev, &seg)) {
-			dev_warn_ratelimited(&pdev->dev, "capability list loops at %#x\n", pos);
-			break;
-		}
-		pos = next;
+	if (vdev->num_cfg_segs == *cap) {
+		segs = krealloc_array(vdev->cfg_segs, 2 * *cap, sizeof(*segs),
+				      GFP_KERNEL_ACCOUNT);
+		if (!segs)
+			return -ENOMEM;
+		vdev->cfg_segs = segs;
+		*cap *= 2;
 	}
+
+	vdev->cfg_segs[vdev->num_cfg_segs++] = (struct vfio_pci_cfg_seg) {
+		.start	= start,
+		.len	= len,
+		.kind	= kind,
+	};
 	return 0;
-}
-
-static int vfio_pci_cfg_seg_cmp(const void *a, const void *b)
-{
-	const struct vfio_pci_cfg_seg *sa = a, *sb = b;
-
-	return (int)sa->start - (int)sb->start;
 }
 
 /* Copy [pos, pos + len) of the real config space into vconfig */
@@ -249,56 +276,249 @@ static int vfio_pci_vconfig_fill(struct vfio_pci_core_device *vdev,
 	return 0;
 }
 
+/* The last segment added: fill it from the device, then let it adjust */
+static int vfio_pci_cfg_fill_last(struct vfio_pci_core_device *vdev)
+{
+	const struct vfio_pci_cfg_seg *seg =
+		&vdev->cfg_segs[vdev->num_cfg_segs - 1];
+	int ret;
+
+	ret = vfio_pci_vconfig_fill(vdev, seg->start, seg->len);
+	if (!ret && seg->kind->init)
+		seg->kind->init(vdev, seg);
+	return ret;
+}
+
+/* Length and kind of capability @id at @pos in @table; 0 hides it */
+static int vfio_pci_cap_layout(struct pci_dev *pdev,
+			       const struct vfio_pci_cap_desc *table,
+			       unsigned int nr, const struct vfio_pci_cfg_kind *ro,
+			       u16 id, unsigned int pos,
+			       const struct vfio_pci_cfg_kind **kind)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (table[i].id != id)
+			continue;
+		*kind = table[i].kind ?: ro;
+		if (table[i].probe)
+			return table[i].probe(pdev, pos, kind);
+		return table[i].len;
+	}
+	return 0;
+}
+
+static int vfio_pci_cfg_scan_caps(struct vfio_pci_core_device *vdev,
+				  unsigned int *cap)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	const struct vfio_pci_cfg_kind *kind;
+	unsigned int prev = PCI_CAPABILITY_LIST, kept = 0;
+	DECLARE_BITMAP(seen, VFIO_PCI_MAX_CAPS) = {};
+	u8 pos, id, next;
+	u16 status;
+	int ret, len;
+
+	ret = pci_read_config_word(pdev, PCI_STATUS, &status);
+	if (ret)
+		return pcibios_err_to_errno(ret);
+	if (!(status & PCI_STATUS_CAP_LIST))
+		return 0;
+
+	ret = pci_read_config_byte(pdev, PCI_CAPABILITY_LIST, &pos);
+	if (ret)
+		return pcibios_err_to_errno(ret);
+
+	while (pos) {
+		if (pos < PCI_STD_HEADER_SIZEOF) {
+			dev_warn_ratelimited(&pdev->dev, "capability list points into the header (%#x)\n",
+					     pos);
+			vdev->vconfig[prev] = 0;
+			break;
+		}
+		pos &= ~3;
+		/* Each dword once: a list that loops (or a gone device) ends */
+		if (test_and_set_bit((pos - PCI_STD_HEADER_SIZEOF) / 4, seen)) {
+			dev_warn_ratelimited(&pdev->dev, "capability list loops at %#x\n",
+					     pos);
+			vdev->vconfig[prev] = 0;
+			break;
+		}
+
+		ret = pci_read_config_byte(pdev, pos + PCI_CAP_LIST_ID, &id);
+		if (!ret)
+			ret = pci_read_config_byte(pdev, pos + PCI_CAP_LIST_NEXT,
+						   &next);
+		if (ret)
+			return pcibios_err_to_errno(ret);
+
+		len = vfio_pci_cap_layout(pdev, vfio_pci_caps, vfio_pci_nr_caps,
+					  &vfio_pci_cap_ro_kind, id, pos, &kind);
+		if (len < 0)
+			return len;
+		if (!len) {
+			pci_info(pdev, "hiding capability %#x at %#x\n", id, pos);
+			vdev->vconfig[prev] = next;
+			pos = next;
+			continue;
+		}
+
+		ret = vfio_pci_cfg_add_seg(vdev, pos, len, kind, cap);
+		if (!ret)
+			ret = vfio_pci_cfg_fill_last(vdev);
+		if (ret)
+			return ret;
+
+		prev = pos + PCI_CAP_LIST_NEXT;
+		kept++;
+		pos = next;
+	}
+
+	if (!kept)
+		vfio_pci_vconfig_put(vdev, PCI_STATUS, 2,
+				     status & ~PCI_STATUS_CAP_LIST);
+	return 0;
+}
+
+static int vfio_pci_cfg_scan_ecaps(struct vfio_pci_core_device *vdev,
+				   unsigned int *cap)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	const struct vfio_pci_cfg_kind *kind;
+	unsigned int epos = PCI_CFG_SPACE_SIZE, kept = 0;
+	DECLARE_BITMAP(seen, VFIO_PCI_MAX_ECAPS) = {};
+	int ret, len, prev = -1;
+	u32 header, hdr;
+	u16 id;
+
+	if (pdev->cfg_size <= PCI_CFG_SPACE_SIZE)
+		return 0;
+
+	while (epos >= PCI_CFG_SPACE_SIZE && epos + 4 <= pdev->cfg_size) {
+		/* Each dword once: a list that loops ends */
+		if (test_and_set_bit((epos - PCI_CFG_SPACE_SIZE) / 4, seen)) {
+			dev_warn_ratelimited(&pdev->dev, "extended capability list loops at %#x\n",
+					     epos);
+			if (prev >= 0)
+				vfio_pci_vconfig_put(vdev, prev, 4,
+						     vfio_pci_vconfig_get(vdev, prev, 4) &
+						     ~VFIO_PCI_ECAP_NEXT_MASK);
+			break;
+		}
+		ret = pci_read_config_dword(pdev, epos, &header);
+		if (ret)
+			return pcibios_err_to_errno(ret);
+		if (!header || header == ~0U)
+			break;
+
+		id = PCI_EXT_CAP_ID(header);
+		len = vfio_pci_cap_layout(pdev, vfio_pci_ecaps,
+					  vfio_pci_nr_ecaps,
+					  &vfio_pci_ecap_ro_kind, id, epos,
+					  &kind);
+		if (len < 0)
+			return len;
+
+		if (!len && prev >= 0) {
+			/* Unlink it: the previous header points past it */
+			pci_info(pdev, "hiding extended capability %#x at %#x\n",
+				 id, epos);
+			hdr = vfio_pci_vconfig_get(vdev, prev, 4);
+			hdr &= ~(VFIO_PCI_ECAP_NEXT_MASK);
+			hdr |= PCI_EXT_CAP_NEXT(header) << 20;
+			vfio_pci_vconfig_put(vdev, prev, 4, hdr);
+			epos = PCI_EXT_CAP_NEXT(header);
+			continue;
+		}
+
+		/*
+		 * The list has to start at 0x100: a hidden first capability
+		 * leaves a header there with ID and version 0 that only
+		 * links on.
+		 */
+		if (!len)
+			pci_info(pdev, "hiding extended capability %#x at %#x\n",
+				 id, epos);
+		ret = vfio_pci_cfg_add_seg(vdev, epos, len ?: 4,
+					   len ? kind : &vfio_pci_ecap_ro_kind,
+					   cap);
+		if (!ret)
+			ret = vfio_pci_cfg_fill_last(vdev);
+		if (ret)
+			return ret;
+
+		if (len)
+			kept++;
+		else
+			vfio_pci_vconfig_put(vdev, epos, 4,
+					     header & VFIO_PCI_ECAP_NEXT_MASK);
+		prev = epos;
+		epos = PCI_EXT_CAP_NEXT(header);
+	}
+
+	if (!kept && prev >= 0)
+		vfio_pci_vconfig_put(vdev, PCI_CFG_SPACE_SIZE, 4, 0);
+	return 0;
+}
+
+static int vfio_pci_cfg_seg_cmp(const void *a, const void *b)
+{
+	const struct vfio_pci_cfg_seg *sa = a, *sb = b;
+
+	return (int)sa->start - (int)sb->start;
+}
+
 /**
  * vfio_pci_config_init - set up config space virtualization (device open)
- * @vdev: the device being opened
+ * @vdev: the device being opened; interrupts probed already
  *
  * Return: 0 or a negative errno.
  */
 int vfio_pci_config_init(struct vfio_pci_core_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
-	struct vfio_pci_cfg_seg hdr = {
-		.start	= 0,
-		.len	= PCI_STD_HEADER_SIZEOF,
-		.kind	= &vfio_pci_hdr_kind,
-	};
-	unsigned int i;
-	u16 cmd;
+	unsigned int cap = 16, i;
 	int ret;
 
 	vdev->vconfig = kzalloc(pdev->cfg_size, GFP_KERNEL_ACCOUNT);
-	vdev->cfg_segs = kcalloc(1 + VFIO_PCI_MAX_CAPS,
-				 sizeof(*vdev->cfg_segs), GFP_KERNEL_ACCOUNT);
-	if (!vdev->vconfig || !vdev->cfg_segs) {
+	vdev->cfg_virt = kzalloc(pdev->cfg_size, GFP_KERNEL_ACCOUNT);
+	vdev->cfg_write = kzalloc(pdev->cfg_size, GFP_KERNEL_ACCOUNT);
+	vdev->cfg_map = kmalloc_array(pdev->cfg_size, sizeof(*vdev->cfg_map),
+				      GFP_KERNEL_ACCOUNT);
+	vdev->cfg_segs = kcalloc(cap, sizeof(*vdev->cfg_segs),
+				 GFP_KERNEL_ACCOUNT);
+	if (!vdev->vconfig || !vdev->cfg_virt || !vdev->cfg_write ||
+	    !vdev->cfg_map || !vdev->cfg_segs) {
 		ret = -ENOMEM;
 		goto out_free;
 	}
 
 	vdev->num_cfg_segs = 0;
-	vfio_pci_cfg_add_seg(vdev, &hdr);
-	ret = vfio_pci_cfg_scan_caps(vdev);
+	ret = vfio_pci_cfg_add_seg(vdev, 0, PCI_STD_HEADER_SIZEOF,
+				   pdev->no_command_memory ?
+				   &vfio_pci_hdr_nomem_kind : &vfio_pci_hdr_kind,
+				   &cap);
+	if (!ret)
+		ret = vfio_pci_vconfig_fill(vdev, 0, PCI_STD_HEADER_SIZEOF);
 	if (ret)
 		goto out_free;
+	vfio_pci_hdr_init(vdev);
+
+	ret = vfio_pci_cfg_scan_caps(vdev, &cap);
+	if (!ret)
+		ret = vfio_pci_cfg_scan_ecaps(vdev, &cap);
+	if (ret)
+		goto out_free;
+
 	sort(vdev->cfg_segs, vdev->num_cfg_segs, sizeof(*vdev->cfg_segs),
 	     vfio_pci_cfg_seg_cmp, NULL);
 
-	for (i = 0; i < vdev->num_cfg_segs; i++) {
-		ret = vfio_pci_vconfig_fill(vdev, vdev->cfg_segs[i].start,
-					    vdev->cfg_segs[i].len);
-		if (ret)
-			goto out_free;
-	}
-
-	/* The user's INTx Disable starts clear, like virq_disabled */
-	cmd = vfio_pci_vconfig_get(vdev, PCI_COMMAND, 2);
-	vfio_pci_vconfig_put(vdev, PCI_COMMAND, 2,
-			     cmd & ~PCI_COMMAND_INTX_DISABLE);
-
-	if (!vdev->has_intx)
-		vdev->vconfig[PCI_INTERRUPT_PIN] = 0;
-
-	vdev->bardirty = true;
+	/* Byte maps, so an access finds its segment and masks at once */
+	for (i = 0; i < pdev->cfg_size; i++)
+		vdev->cfg_map[i] = VFIO_PCI_CFG_GAP;
+	for (i = 0; i < vdev->num_cfg_segs; i++)
+		vfio_pci_cfg_map_seg(vdev, i);
 	return 0;
 
 out_free:
@@ -315,54 +535,31 @@ void vfio_pci_config_free(struct vfio_pci_core_device *vdev)
 	kfree(vdev->cfg_segs);
 	vdev->cfg_segs = NULL;
 	vdev->num_cfg_segs = 0;
+	kfree(vdev->cfg_map);
+	vdev->cfg_map = NULL;
+	kfree(vdev->cfg_write);
+	vdev->cfg_write = NULL;
+	kfree(vdev->cfg_virt);
+	vdev->cfg_virt = NULL;
 	kfree(vdev->vconfig);
 	vdev->vconfig = NULL;
-}
-
-/*
- * The segment holding @pos, or NULL if @pos is in a gap.  *@limit is set
- * to the end of that segment or gap.
- */
-static const struct vfio_pci_cfg_seg *
-vfio_pci_cfg_find(struct vfio_pci_core_device *vdev, unsigned int pos,
-		  unsigned int *limit)
-{
-	unsigned int i;
-
-	for (i = 0; i < vdev->num_cfg_segs; i++) {
-		const struct vfio_pci_cfg_seg *seg = &vdev->cfg_segs[i];
-
-		if (pos < seg->start) {
-			*limit = seg->start;
-			return NULL;
-		}
-		if (pos < seg->start + seg->len) {
-			*limit = seg->start + seg->len;
-			return seg;
-		}
-	}
-	*limit = vdev->pdev->cfg_size;
-	return NULL;
 }
 
 static int vfio_pci_cfg_read_one(struct vfio_pci_core_device *vdev,
 				 const struct vfio_pci_cfg_seg *seg,
 				 unsigned int pos, unsigned int len, u32 *val)
 {
-	u32 full = len == 4 ? ~0U : (1U << (8 * len)) - 1;
 	u32 virt = 0, write, hw = 0;
 	int ret;
 
 	if (seg) {
-		unsigned int off = pos - seg->start;
-
-		vfio_pci_cfg_masks(seg->kind, off, len, &virt, &write);
+		vfio_pci_cfg_masks(vdev, pos, len, &virt, &write);
 		if (virt && seg->kind->prepare_read)
-			seg->kind->prepare_read(vdev, seg, off, len);
+			seg->kind->prepare_read(vdev, seg, pos, len);
 	}
 
-	if (virt != full) {
-		ret = vfio_pci_hw_read(vdev->pdev, pos, len, &hw);
+	if (virt != vfio_pci_len_mask(len)) {
+		ret = vfio_pci_cfg_hw_read(vdev->pdev, pos, len, &hw);
 		if (ret)
 			return ret;
 	}
@@ -373,21 +570,28 @@ static int vfio_pci_cfg_read_one(struct vfio_pci_core_device *vdev,
 	return 0;
 }
 
-static int vfio_pci_cfg_write_one(struct vfio_pci_core_device *vdev,
-				  const struct vfio_pci_cfg_seg *seg,
-				  unsigned int pos, unsigned int len, u32 val)
+/**
+ * vfio_pci_cfg_write_fields - apply a write as the segment's fields say
+ * @vdev: an open device; config_lock held
+ * @seg: the segment
+ * @pos: offset of the access, inside @seg
+ * @len: its size, 1, 2 or 4, @pos aligned to it
+ * @val: the value written
+ *
+ * Writable virtual bits go to vconfig, writable real bits to the device;
+ * the rest is dropped.
+ *
+ * Return: 0 or a negative errno from the device access.
+ */
+int vfio_pci_cfg_write_fields(struct vfio_pci_core_device *vdev,
+			      const struct vfio_pci_cfg_seg *seg,
+			      unsigned int pos, unsigned int len, u32 val)
 {
-	unsigned int off;
 	u32 virt, write, mask, cur;
-	int ret;
 
-	if (!seg)
-		return 0;	/* gaps are read-only */
+	lockdep_assert_held(&vdev->config_lock);
 
-	off = pos - seg->start;
-	vfio_pci_cfg_masks(seg->kind, off, len, &virt, &write);
-	if (!write)
-		return 0;
+	vfio_pci_cfg_masks(vdev, pos, len, &virt, &write);
 
 	mask = write & virt;
 	if (mask) {
@@ -397,26 +601,40 @@ static int vfio_pci_cfg_write_one(struct vfio_pci_core_device *vdev,
 	}
 
 	mask = write & ~virt;
-	if (mask) {
-		ret = vfio_pci_hw_update(vdev->pdev, pos, len, mask, val);
-		if (ret)
-			return ret;
-	}
-
-	if (seg->kind->after_write)
-		return seg->kind->after_write(vdev, seg, off, len);
+	if (mask)
+		return vfio_pci_hw_update(vdev->pdev, pos, len, mask, val);
 	return 0;
 }
 
-/* Largest naturally aligned access of at most 4 bytes at @pos */
-static unsigned int vfio_pci_cfg_access_size(unsigned int pos,
-					     unsigned int left)
+static int vfio_pci_cfg_write_one(struct vfio_pci_core_device *vdev,
+				  const struct vfio_pci_cfg_seg *seg,
+				  unsigned int pos, unsigned int len, u32 val)
 {
-	if (left >= 4 && !(pos & 3))
-		return 4;
-	if (left >= 2 && !(pos & 1))
-		return 2;
-	return 1;
+	if (!seg)	/* gaps are passed through */
+		return vfio_pci_cfg_hw_write(vdev->pdev, pos, len, val);
+	if (seg->kind->write)
+		return seg->kind->write(vdev, seg, pos, len, val);
+	return vfio_pci_cfg_write_fields(vdev, seg, pos, len, val);
+}
+
+/*
+ * Largest naturally aligned access of at most 4 bytes at @pos, within
+ * @left and within one segment (or gap)
+ */
+static unsigned int vfio_pci_cfg_access_size(struct vfio_pci_core_device *vdev,
+					     unsigned int pos, size_t left)
+{
+	unsigned int n = 4, i;
+
+	while (n > 1 && (n > left || (pos & (n - 1))))
+		n >>= 1;
+	for (i = 1; i < n; i++) {
+		if (vdev->cfg_map[pos + i] != vdev->cfg_map[pos]) {
+			n = i & 2 ? 2 : 1;
+			break;
+		}
+	}
+	return n;
 }
 
 /**
@@ -428,51 +646,50 @@ static unsigned int vfio_pci_cfg_access_size(unsigned int pos,
  * @off: offset in config space
  * @iswrite: direction
  *
- * Return: bytes transferred (fewer than @count at the end of config space
- * or if a device access fails midway), or a negative errno.
+ * Return: bytes transferred (fewer than @count only if a device access
+ * fails midway), or a negative errno: -EINVAL for an access reaching past
+ * the end of config space (Linux says -EFAULT).
  */
 ssize_t vfio_pci_config_rw(struct vfio_pci_core_device *vdev,
 			   unsigned int index, char __user *buf,
 			   size_t count, u64 off, bool iswrite)
 {
 	unsigned int cfg_size = vdev->pdev->cfg_size;
-	unsigned int pos, n, limit, i;
+	u8 small[VFIO_PCI_CFG_BOUNCE] __aligned(4), *kbuf = small;
+	unsigned int pos, n;
 	size_t done = 0;
 	int ret = 0;
 	u32 val;
-	u8 *kbuf;
 
-	if (off >= cfg_size)
+	if (off >= cfg_size || count > cfg_size - off)
 		return -EINVAL;
-	count = min_t(u64, count, cfg_size - off);
 
 	/* Bounce through the kernel so no user fault happens under the lock */
-	if (iswrite) {
-		kbuf = memdup_user(buf, count);
-		if (IS_ERR(kbuf))
-			return PTR_ERR(kbuf);
-	} else {
+	if (count > sizeof(small)) {
 		kbuf = kmalloc(count, GFP_KERNEL_ACCOUNT);
 		if (!kbuf)
 			return -ENOMEM;
 	}
+	if (iswrite && vfio_pci_copy_in(kbuf, buf, count)) {
+		ret = -EFAULT;
+		goto out_free;
+	}
 
 	mutex_lock(&vdev->config_lock);
 	while (done < count) {
-		const struct vfio_pci_cfg_seg *seg;
+		const struct vfio_pci_cfg_seg *seg = NULL;
 
 		pos = off + done;
-		seg = vfio_pci_cfg_find(vdev, pos, &limit);
-		n = vfio_pci_cfg_access_size(pos, min_t(size_t, count - done,
-							limit - pos));
+		if (vdev->cfg_map[pos] != VFIO_PCI_CFG_GAP)
+			seg = &vdev->cfg_segs[vdev->cfg_map[pos]];
+		n = vfio_pci_cfg_access_size(vdev, pos, count - done);
 		if (iswrite) {
-			for (val = 0, i = 0; i < n; i++)
-				val |= (u32)kbuf[done + i] << (8 * i);
+			val = vfio_pci_le_get(kbuf + done, n);
 			ret = vfio_pci_cfg_write_one(vdev, seg, pos, n, val);
 		} else {
 			ret = vfio_pci_cfg_read_one(vdev, seg, pos, n, &val);
-			for (i = 0; !ret && i < n; i++)
-				kbuf[done + i] = val >> (8 * i);
+			if (!ret)
+				vfio_pci_le_put(kbuf + done, n, val);
 		}
 		if (ret)
 			break;
@@ -480,11 +697,13 @@ ssize_t vfio_pci_config_rw(struct vfio_pci_core_device *vdev,
 	}
 	mutex_unlock(&vdev->config_lock);
 
-	if (done && !iswrite && copy_to_user(buf, kbuf, done)) {
+	if (done && !iswrite && vfio_pci_copy_out(buf, kbuf, done)) {
 		done = 0;
 		ret = -EFAULT;
 	}
-	kfree(kbuf);
+out_free:
+	if (kbuf != small)
+		kfree(kbuf);
 
 	return done ? done : ret;
 }

@@ -1,25 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Config space permission tables: which bits of the standard header and of
- * each capability userspace sees virtualized and may write, and the hooks
- * that keep the virtual bits meaningful (BAR sizing, INTx Disable, MSI
- * state).  The engine applying them is config.c.
+ * Config space: the standard header.  Which of its bits userspace sees
+ * virtualized and may write, and the hooks that keep the virtual bits
+ * meaningful:
  *
- * Handling one more capability means a field table, a kind and an entry
- * in vfio_pci_caps[]; one more register of a known structure, a field.
+ *	BARs and ROM BAR	entirely virtual, so userspace can size them
+ *				(write ~0, read back the size mask) and move
+ *				them around without touching the real ones
+ *	command register	INTx Disable virtual (ours, for masking);
+ *				the decode enables real, with every BAR
+ *				mapping zapped before memory decode goes off
+ *	IDs, pin, cap pointer	virtual, read-only: hide INTx or capabilities,
+ *				and give VFs (which read 0xffff) their IDs
+ *
+ * The engine applying the table is config.c.
  */
-#include <linux/bitfield.h>
-#include <linux/log2.h>
-#include <linux/minmax.h>
 #include <linux/pci.h>
 
 #include "config.h"
-
-/*
- * Standard header.  The BARs are entirely virtual, so userspace can size
- * them (write ~0, read back the size mask) and move them around without
- * ever touching the real ones.
- */
 
 static u32 vfio_pci_bar_flags(struct pci_dev *pdev, unsigned int bar)
 {
@@ -72,9 +70,10 @@ static void vfio_pci_bars_fixup(struct vfio_pci_core_device *vdev)
 		}
 	}
 
-	len = pci_resource_len(pdev, PCI_ROM_RESOURCE);
+	/* Sized like the ROM region (a shadow copy counts as a ROM too) */
+	len = vfio_pci_rom_size(vdev);
 	val = vfio_pci_vconfig_get(vdev, PCI_ROM_ADDRESS, 4);
-	if (len && pci_resource_start(pdev, PCI_ROM_RESOURCE))
+	if (len)
 		val &= (u32)~(len - 1) | PCI_ROM_ADDRESS_ENABLE;
 	else
 		val = 0;
@@ -83,41 +82,130 @@ static void vfio_pci_bars_fixup(struct vfio_pci_core_device *vdev)
 	vdev->bardirty = false;
 }
 
+static bool vfio_pci_is_bar(unsigned int pos, unsigned int len)
+{
+	return vfio_pci_overlaps(pos, len, PCI_BASE_ADDRESS_0,
+				 PCI_STD_NUM_BARS * 4) ||
+	       vfio_pci_overlaps(pos, len, PCI_ROM_ADDRESS, 4);
+}
+
 static void vfio_pci_hdr_prepare_read(struct vfio_pci_core_device *vdev,
 				      const struct vfio_pci_cfg_seg *seg,
-				      unsigned int off, unsigned int len)
+				      unsigned int pos, unsigned int len)
 {
-	if (vdev->bardirty)
+	if (vdev->bardirty && vfio_pci_is_bar(pos, len))
 		vfio_pci_bars_fixup(vdev);
 }
 
-static int vfio_pci_hdr_after_write(struct vfio_pci_core_device *vdev,
-				    const struct vfio_pci_cfg_seg *seg,
-				    unsigned int off, unsigned int len)
+/*
+ * A reset the host did not see (a device-specific one, or an FLR a VF
+ * driver triggered) clears the real BARs and decode enables, while
+ * userspace still thinks they are set.  Before decode is turned on, put
+ * the BARs the host assigned back.  memory_lock held for write.
+ */
+static void vfio_pci_bars_check(struct vfio_pci_core_device *vdev,
+				bool new_mem, bool new_io)
 {
+	struct pci_dev *pdev = vdev->pdev;
+	bool restore = false;
+	unsigned int i;
 	u16 cmd;
+	u32 bar;
 
-	if (vfio_pci_overlaps(off, len, PCI_BASE_ADDRESS_0,
-			      PCI_STD_NUM_BARS * 4) ||
-	    vfio_pci_overlaps(off, len, PCI_ROM_ADDRESS, 4))
-		vdev->bardirty = true;
+	lockdep_assert_held_write(&vdev->memory_lock);
 
-	if (vfio_pci_overlaps(off, len, PCI_COMMAND, 2)) {
+	if (pdev->is_virtfn || pci_user_read_config_word(pdev, PCI_COMMAND, &cmd))
+		return;
+
+	if (new_mem && vdev->user_mem_enable && !(cmd & PCI_COMMAND_MEMORY) &&
+	    !pdev->no_command_memory)
+		restore = true;
+	if (new_io && vdev->user_io_enable && !(cmd & PCI_COMMAND_IO))
+		restore = true;
+	for (i = 0; !restore && i < PCI_STD_NUM_BARS; i++) {
+		if (!vdev->rbar[i])
+			continue;
+		if (pci_user_read_config_dword(pdev, PCI_BASE_ADDRESS_0 + 4 * i,
+					       &bar) || bar != vdev->rbar[i])
+			restore = true;
+	}
+	if (!restore)
+		return;
+
+	pci_info(pdev, "BARs were reset behind our back, restoring them\n");
+	for (i = 0; i < PCI_STD_NUM_BARS; i++)
+		pci_user_write_config_dword(pdev, PCI_BASE_ADDRESS_0 + 4 * i,
+					    vdev->rbar[i]);
+	pci_user_write_config_dword(pdev, PCI_ROM_ADDRESS,
+				    vdev->rbar[PCI_STD_NUM_BARS]);
+	if (vdev->nointx && !(cmd & PCI_COMMAND_INTX_DISABLE))
+		pci_user_write_config_word(pdev, PCI_COMMAND,
+					   cmd | PCI_COMMAND_INTX_DISABLE);
+}
+
+/*
+ * Writes reaching the command register's low byte (the decode enables)
+ * run with memory_lock held for write, BAR mappings zapped first if memory
+ * decode is to be off: no user access can reach the BARs while decode
+ * changes or is off.
+ */
+static int vfio_pci_hdr_write(struct vfio_pci_core_device *vdev,
+			      const struct vfio_pci_cfg_seg *seg,
+			      unsigned int pos, unsigned int len, u32 val)
+{
+	bool decode = vfio_pci_overlaps(pos, len, PCI_COMMAND, 1);
+	bool new_mem = false, new_io = false;
+	u16 cmd;
+	int ret;
+
+	if (decode) {
+		cmd = vfio_pci_access_bits(pos, len, val, PCI_COMMAND, 1);
+		new_mem = cmd & PCI_COMMAND_MEMORY;
+		new_io = cmd & PCI_COMMAND_IO;
+		if (new_mem)
+			down_write(&vdev->memory_lock);
+		else
+			vfio_pci_zap_and_down_write_memory_lock(vdev);
+		vfio_pci_bars_check(vdev, new_mem, new_io);
+	}
+
+	ret = vfio_pci_cfg_write_fields(vdev, seg, pos, len, val);
+
+	if (decode) {
+		if (!ret) {
+			vdev->user_mem_enable = new_mem;
+			vdev->user_io_enable = new_io;
+		}
+		up_write(&vdev->memory_lock);
+	}
+	if (ret)
+		return ret;
+
+	if (vfio_pci_overlaps(pos, len, PCI_COMMAND, 2)) {
 		cmd = vfio_pci_vconfig_get(vdev, PCI_COMMAND, 2);
 		vfio_pci_intx_virt_disable(vdev,
 					   cmd & PCI_COMMAND_INTX_DISABLE);
 	}
+	if (vfio_pci_is_bar(pos, len))
+		vdev->bardirty = true;
 	return 0;
 }
 
 static const struct vfio_pci_cfg_field vfio_pci_hdr_fields[] = {
+	/* Virtual for VFs, whose real IDs read as 0xffff */
+	{ PCI_VENDOR_ID, 2, 0xffff, 0 },
+	{ PCI_DEVICE_ID, 2, 0xffff, 0 },
 	/*
-	 * Decode enables and bus mastering are the user's.  INTx Disable is
-	 * ours (INTx masking): the user's setting is virtual and emulated.
+	 * INTx Disable is ours (INTx masking): the user's setting is virtual
+	 * and emulated.  The rest reaches the device.
 	 */
-	{ PCI_COMMAND, 2, PCI_COMMAND_INTX_DISABLE,
-	  PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
-	  PCI_COMMAND_INTX_DISABLE },
+	{ PCI_COMMAND, 2, PCI_COMMAND_INTX_DISABLE, 0xffff },
+	/* Virtual so capabilities can all be hidden */
+	{ PCI_STATUS, 2, PCI_STATUS_CAP_LIST, 0 },
+	/* Harmless */
+	{ PCI_CACHE_LINE_SIZE, 1, 0, 0xff },
+	{ PCI_LATENCY_TIMER, 1, 0, 0xff },
+	{ PCI_BIST, 1, 0, 0xff },
 	{ PCI_BASE_ADDRESS_0, 4, ~0U, ~0U },
 	{ PCI_BASE_ADDRESS_1, 4, ~0U, ~0U },
 	{ PCI_BASE_ADDRESS_2, 4, ~0U, ~0U },
@@ -133,188 +221,71 @@ static const struct vfio_pci_cfg_field vfio_pci_hdr_fields[] = {
 	{ PCI_INTERRUPT_PIN, 1, 0xff, 0 },
 };
 
+/*
+ * Functions without a Memory Space Enable bit (VFs): decode is always on,
+ * the bit is virtual so userspace sees the value it wrote.
+ */
+static const struct vfio_pci_cfg_field vfio_pci_hdr_nomem_fields[] = {
+	{ PCI_COMMAND, 2, PCI_COMMAND_MEMORY, 0 },
+};
+
 const struct vfio_pci_cfg_kind vfio_pci_hdr_kind = {
 	.name		= "header",
 	.fields		= vfio_pci_hdr_fields,
 	.nr_fields	= ARRAY_SIZE(vfio_pci_hdr_fields),
 	.prepare_read	= vfio_pci_hdr_prepare_read,
-	.after_write	= vfio_pci_hdr_after_write,
+	.write		= vfio_pci_hdr_write,
 };
 
-/*
- * A capability passed through read-only.  ID and next pointer are virtual
- * so capabilities can be hidden by relinking the list.
- */
-static const struct vfio_pci_cfg_field vfio_pci_cap_ro_fields[] = {
-	{ PCI_CAP_LIST_ID, 1, 0xff, 0 },
-	{ PCI_CAP_LIST_NEXT, 1, 0xff, 0 },
-};
-
-static const struct vfio_pci_cfg_kind vfio_pci_cap_ro_kind = {
-	.name		= "read-only capability",
-	.fields		= vfio_pci_cap_ro_fields,
-	.nr_fields	= ARRAY_SIZE(vfio_pci_cap_ro_fields),
-};
-
-/*
- * MSI.  The host owns the real registers: userspace enables vectors with
- * VFIO_DEVICE_SET_IRQS, and Message Control shows the result (MSI Enable,
- * Multiple Message Enable).  Address and data are virtual: userspace reads
- * back what it wrote (a VMM forwards its guest's writes) but the device
- * keeps signalling the host.  Mask and pending bits are read-only.
- */
-static void vfio_pci_msi_prepare_read(struct vfio_pci_core_device *vdev,
-				      const struct vfio_pci_cfg_seg *seg,
-				      unsigned int off, unsigned int len)
-{
-	unsigned int pos = seg->start + PCI_MSI_FLAGS;
-	unsigned int nvec;
-	u16 flags;
-
-	if (!vfio_pci_overlaps(off, len, PCI_MSI_FLAGS, 2))
-		return;
-
-	nvec = vfio_pci_msi_enabled_vectors(vdev);
-	flags = vfio_pci_vconfig_get(vdev, pos, 2);
-	flags &= ~(PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
-	if (nvec)
-		flags |= PCI_MSI_FLAGS_ENABLE |
-			 FIELD_PREP(PCI_MSI_FLAGS_QSIZE, order_base_2(nvec));
-	vfio_pci_vconfig_put(vdev, pos, 2, flags);
-}
-
-static const struct vfio_pci_cfg_field vfio_pci_msi32_fields[] = {
-	{ PCI_CAP_LIST_ID, 1, 0xff, 0 },
-	{ PCI_CAP_LIST_NEXT, 1, 0xff, 0 },
-	{ PCI_MSI_FLAGS, 2, 0xffff, 0 },
-	{ PCI_MSI_ADDRESS_LO, 4, ~0U, ~0U },
-	{ PCI_MSI_DATA_32, 2, 0xffff, 0xffff },
-};
-
-static const struct vfio_pci_cfg_field vfio_pci_msi64_fields[] = {
-	{ PCI_CAP_LIST_ID, 1, 0xff, 0 },
-	{ PCI_CAP_LIST_NEXT, 1, 0xff, 0 },
-	{ PCI_MSI_FLAGS, 2, 0xffff, 0 },
-	{ PCI_MSI_ADDRESS_LO, 4, ~0U, ~0U },
-	{ PCI_MSI_ADDRESS_HI, 4, ~0U, ~0U },
-	{ PCI_MSI_DATA_64, 2, 0xffff, 0xffff },
-};
-
-static const struct vfio_pci_cfg_kind vfio_pci_msi32_kind = {
-	.name		= "MSI",
-	.fields		= vfio_pci_msi32_fields,
-	.nr_fields	= ARRAY_SIZE(vfio_pci_msi32_fields),
-	.prepare_read	= vfio_pci_msi_prepare_read,
-};
-
-static const struct vfio_pci_cfg_kind vfio_pci_msi64_kind = {
-	.name		= "MSI",
-	.fields		= vfio_pci_msi64_fields,
-	.nr_fields	= ARRAY_SIZE(vfio_pci_msi64_fields),
-	.prepare_read	= vfio_pci_msi_prepare_read,
-};
-
-/* Capabilities whose length or kind needs looking at the device */
-
-static int vfio_pci_msi_probe(struct pci_dev *pdev, u8 pos,
-			      struct vfio_pci_cfg_seg *seg)
-{
-	u16 flags;
-	int ret;
-
-	ret = pci_read_config_word(pdev, pos + PCI_MSI_FLAGS, &flags);
-	if (ret)
-		return pcibios_err_to_errno(ret);
-
-	seg->len = PCI_MSI_DATA_32 + 2;
-	seg->kind = &vfio_pci_msi32_kind;
-	if (flags & PCI_MSI_FLAGS_64BIT) {
-		seg->len += 4;
-		seg->kind = &vfio_pci_msi64_kind;
-	}
-	if (flags & PCI_MSI_FLAGS_MASKBIT)
-		seg->len += 10;		/* reserved, mask and pending bits */
-	return 0;
-}
-
-static int vfio_pci_exp_probe(struct pci_dev *pdev, u8 pos,
-			      struct vfio_pci_cfg_seg *seg)
-{
-	bool rc_end = pci_pcie_type(pdev) == PCI_EXP_TYPE_RC_END;
-
-	/* Integrated endpoints have no link registers */
-	if ((pcie_caps_reg(pdev) & PCI_EXP_FLAGS_VERS) == 1)
-		seg->len = rc_end ? PCI_EXP_LNKCAP :
-				    PCI_CAP_EXP_ENDPOINT_SIZEOF_V1;
-	else
-		seg->len = rc_end ? PCI_EXP_LNKCAP2 :
-				    PCI_CAP_EXP_ENDPOINT_SIZEOF_V2;
-	return 0;
-}
-
-static int vfio_pci_vndr_probe(struct pci_dev *pdev, u8 pos,
-			       struct vfio_pci_cfg_seg *seg)
-{
-	u8 len;
-	int ret;
-
-	ret = pci_read_config_byte(pdev, pos + PCI_CAP_FLAGS, &len);
-	if (ret)
-		return pcibios_err_to_errno(ret);
-	seg->len = max_t(u8, len, PCI_CAP_FLAGS + 1);
-	return 0;
-}
-
-/**
- * struct vfio_pci_cap_desc - how to lay out one capability
- * @id: PCI_CAP_ID_*
- * @len: its length, if fixed
- * @probe: otherwise, sets the length and possibly the kind
- *
- * Known capabilities default to vfio_pci_cap_ro_kind; unknown ones get a
- * two-byte segment (ID and next pointer), the rest being real, read-only.
- */
-struct vfio_pci_cap_desc {
-	u8	id;
-	u8	len;
-	int	(*probe)(struct pci_dev *pdev, u8 pos,
-			 struct vfio_pci_cfg_seg *seg);
-};
-
-static const struct vfio_pci_cap_desc vfio_pci_caps[] = {
-	{ PCI_CAP_ID_PM,	PCI_PM_SIZEOF },
-	{ PCI_CAP_ID_MSI,	.probe = vfio_pci_msi_probe },
-	{ PCI_CAP_ID_VNDR,	.probe = vfio_pci_vndr_probe },
-	{ PCI_CAP_ID_EXP,	.probe = vfio_pci_exp_probe },
-	{ PCI_CAP_ID_MSIX,	PCI_CAP_MSIX_SIZEOF },
-	{ PCI_CAP_ID_AF,	PCI_CAP_AF_SIZEOF },
+const struct vfio_pci_cfg_kind vfio_pci_hdr_nomem_kind = {
+	.name		= "header",
+	.fields		= vfio_pci_hdr_nomem_fields,
+	.nr_fields	= ARRAY_SIZE(vfio_pci_hdr_nomem_fields),
+	.base		= &vfio_pci_hdr_kind,
+	.prepare_read	= vfio_pci_hdr_prepare_read,
+	.write		= vfio_pci_hdr_write,
 };
 
 /**
- * vfio_pci_cap_layout - segment of the capability @id found at @pos
- * @pdev: the function
- * @id: PCI_CAP_ID_*
- * @pos: its offset
- * @seg: filled with its extent and kind
- *
- * Return: 0 or a negative errno.
+ * vfio_pci_hdr_init - set the header's virtual bytes up (device open)
+ * @vdev: the device being opened; vconfig holds the real header
  */
-int vfio_pci_cap_layout(struct pci_dev *pdev, u8 id, u8 pos,
-			struct vfio_pci_cfg_seg *seg)
+void vfio_pci_hdr_init(struct vfio_pci_core_device *vdev)
 {
+	struct pci_dev *pdev = vdev->pdev;
 	unsigned int i;
+	u16 cmd;
 
-	seg->start = pos;
-	seg->len = PCI_CAP_LIST_NEXT + 1;
-	seg->kind = &vfio_pci_cap_ro_kind;
+	/* The BARs as the host assigned them, to restore after a reset */
+	for (i = 0; i < PCI_STD_NUM_BARS; i++)
+		vdev->rbar[i] = vfio_pci_vconfig_get(vdev,
+						     PCI_BASE_ADDRESS_0 + 4 * i, 4);
+	vdev->rbar[i] = vfio_pci_vconfig_get(vdev, PCI_ROM_ADDRESS, 4);
 
-	for (i = 0; i < ARRAY_SIZE(vfio_pci_caps); i++) {
-		if (vfio_pci_caps[i].id != id)
-			continue;
-		if (vfio_pci_caps[i].probe)
-			return vfio_pci_caps[i].probe(pdev, pos, seg);
-		seg->len = vfio_pci_caps[i].len;
-		return 0;
+	cmd = vfio_pci_vconfig_get(vdev, PCI_COMMAND, 2);
+	if (pdev->no_command_memory)
+		cmd |= PCI_COMMAND_MEMORY;
+	/* The user's INTx Disable starts clear, like virq_disabled */
+	cmd &= ~PCI_COMMAND_INTX_DISABLE;
+	vfio_pci_vconfig_put(vdev, PCI_COMMAND, 2, cmd);
+
+	down_write(&vdev->memory_lock);
+	vdev->user_mem_enable = cmd & PCI_COMMAND_MEMORY;
+	vdev->user_io_enable = cmd & PCI_COMMAND_IO;
+	up_write(&vdev->memory_lock);
+
+	if (pdev->is_virtfn) {
+		vfio_pci_vconfig_put(vdev, PCI_VENDOR_ID, 2, pdev->vendor);
+		vfio_pci_vconfig_put(vdev, PCI_DEVICE_ID, 2, pdev->device);
+		/* VFs have no INTx (SR-IOV 1.1, 3.4.1.18), whatever they say */
+		if (vdev->vconfig[PCI_INTERRUPT_PIN])
+			pci_info(pdev, "VF reports INTx pin %u, hiding it\n",
+				 vdev->vconfig[PCI_INTERRUPT_PIN]);
+		vdev->vconfig[PCI_INTERRUPT_PIN] = 0;
 	}
-	return 0;
+
+	if (!vdev->has_intx || vdev->nointx)
+		vdev->vconfig[PCI_INTERRUPT_PIN] = 0;
+
+	vdev->bardirty = true;
 }

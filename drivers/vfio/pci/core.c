@@ -36,8 +36,7 @@ void vfio_pci_core_init_device(struct vfio_pci_core_device *vdev,
 	mutex_init(&vdev->config_lock);
 	mutex_init(&vdev->igate);
 	spin_lock_init(&vdev->irqlock);
-	mutex_init(&vdev->vma_lock);
-	INIT_LIST_HEAD(&vdev->vma_list);
+	init_rwsem(&vdev->memory_lock);	/* config space and regions */
 
 	vfio_init_group_dev(&vdev->vdev, &pdev->dev, ops);
 }
@@ -51,36 +50,22 @@ void vfio_pci_core_uninit_device(struct vfio_pci_core_device *vdev)
 {
 	vfio_uninit_group_dev(&vdev->vdev);
 
-	mutex_destroy(&vdev->vma_lock);
 	mutex_destroy(&vdev->igate);
 	mutex_destroy(&vdev->config_lock);
 	mutex_destroy(&vdev->barmap_lock);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_uninit_device);
 
-/*
- * Functions that a reset reaches together share a device set, so a bus or
- * slot reset can check that none of them is in use.  A function on a root
- * bus, or a VF, can only be reset on its own.
- */
-static void *vfio_pci_dev_set_id(struct vfio_pci_core_device *vdev)
-{
-	struct pci_dev *pdev = vdev->pdev;
-
-	if (pci_is_root_bus(pdev->bus) || pdev->is_virtfn)
-		return vdev;
-	if (!pci_probe_reset_slot(pdev->slot))
-		return pdev->slot;
-	return pdev->bus;
-}
-
 /**
  * vfio_pci_core_register_device - expose an initialized device to userspace
  * @vdev: the device, set up with vfio_pci_core_init_device()
  *
- * Puts the function in its reset set and registers it with the VFIO core,
- * which creates or joins its group.  Only normal (type 0 header) functions
- * can be registered, and not an SR-IOV PF whose VFs are already enabled.
+ * Puts the function in its reset set, sets up its SR-IOV side and runtime
+ * PM (an unused function is suspended from now on, unless idle D3 is
+ * disabled) and registers it with the VFIO core, which creates or joins
+ * its group.  Only normal (type 0 header) functions can be registered, and
+ * not an SR-IOV PF whose VFs are already enabled.  The driver's drvdata
+ * must point to @vdev (the PM and error callbacks find it there).
  *
  * Return: 0 or a negative errno.
  */
@@ -95,6 +80,12 @@ int vfio_pci_core_register_device(struct vfio_pci_core_device *vdev)
 		return -EINVAL;
 	}
 
+	if (dev_get_drvdata(&pdev->dev) != vdev) {
+		pci_warn(pdev, "%s: drvdata must point to the vfio_pci_core_device before registering\n",
+			 vdev->vdev.ops->name);
+		return -EINVAL;
+	}
+
 	/*
 	 * The VFs of an enabled PF may already be in use by the host or by
 	 * other users, and we cannot take them over; let the administrator
@@ -105,11 +96,32 @@ int vfio_pci_core_register_device(struct vfio_pci_core_device *vdev)
 		return -EBUSY;
 	}
 
-	ret = vfio_assign_device_set(&vdev->vdev, vfio_pci_dev_set_id(vdev));
+	ret = vfio_pci_dev_set_assign(vdev);	/* reset.c */
 	if (ret)
 		return ret;
 
-	return vfio_register_group_dev(&vdev->vdev);
+	ret = vfio_pci_sriov_register(vdev);	/* VF token, PF lookup */
+	if (ret)
+		return ret;
+
+	ret = vfio_pci_vga_register(vdev);	/* VGA arbiter client (vga.c) */
+	if (ret)
+		goto out_sriov;
+
+	vfio_pci_pm_register(vdev);		/* runtime PM, idle D3 */
+
+	ret = vfio_register_group_dev(&vdev->vdev);
+	if (ret)
+		goto out_pm;
+	vfio_pci_debugfs_add(vdev);
+	return 0;
+
+out_pm:
+	vfio_pci_pm_unregister(vdev);
+	vfio_pci_vga_unregister(vdev);
+out_sriov:
+	vfio_pci_sriov_unregister(vdev);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_register_device);
 
@@ -117,12 +129,21 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_register_device);
  * vfio_pci_core_unregister_device - take a device away from userspace
  * @vdev: a registered device
  *
- * Waits until userspace has closed every file descriptor of the device,
- * asking it through the request callback meanwhile.
+ * Disables the VFs of a PF (which waits for their users), then waits until
+ * userspace has closed every file descriptor of the device, asking it
+ * through the request callback meanwhile.  Called from the driver's
+ * remove(), with the device lock held.
  */
 void vfio_pci_core_unregister_device(struct vfio_pci_core_device *vdev)
 {
+	vfio_pci_debugfs_remove(vdev);
+	vfio_pci_core_sriov_configure(vdev, 0);
+
 	vfio_unregister_group_dev(&vdev->vdev);
+
+	vfio_pci_sriov_unregister(vdev);
+	vfio_pci_vga_unregister(vdev);
+	vfio_pci_pm_unregister(vdev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_unregister_device);
 
@@ -130,7 +151,9 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_unregister_device);
  * vfio_pci_core_enable - prepare the function for a new userspace user
  * @vdev: the device; its device set lock is held (open_device)
  *
- * Enables the function, resets it when it can, saves its config state for
+ * Resumes the function from runtime suspend and keeps it resumed until
+ * the last close, enables it, resets it when it can, saves its config
+ * state for
  * vfio_pci_core_disable() to restore, and sets up config space
  * virtualization.  A driver's open_device op calls this, adds anything of
  * its own, then calls vfio_pci_core_finish_enable().
@@ -140,17 +163,20 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_unregister_device);
 int vfio_pci_core_enable(struct vfio_pci_core_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
-	u16 cmd;
 	int ret;
 
 	lockdep_assert_held(&vdev->vdev.dev_set->lock);
+
+	ret = vfio_pci_pm_open(vdev);
+	if (ret)
+		return ret;
 
 	/* The state saved below must not have bus mastering on */
 	pci_clear_master(pdev);
 
 	ret = pci_enable_device(pdev);
 	if (ret)
-		return ret;
+		goto out_pm;
 
 	/*
 	 * Hand out a freshly reset function when possible.  -EAGAIN means
@@ -163,25 +189,15 @@ int vfio_pci_core_enable(struct vfio_pci_core_device *vdev)
 		goto out_disable;
 	}
 	vdev->reset_works = !ret;
+	vdev->reset_err = ret;
 
 	pci_save_state(pdev);
 	vdev->pci_saved_state = pci_store_saved_state(pdev);
 	if (!vdev->pci_saved_state)
 		pci_dbg(pdev, "could not keep the config state, it will not be restored on close\n");
 
-	/*
-	 * With PCI 2.3 INTx masking, INTx Disable is ours to mask the line;
-	 * start with the line unmasked.
-	 */
-	vdev->pci_2_3 = pci_intx_mask_supported(pdev);
-	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
-	if (vdev->pci_2_3 && (cmd & PCI_COMMAND_INTX_DISABLE)) {
-		cmd &= ~PCI_COMMAND_INTX_DISABLE;
-		pci_write_config_word(pdev, PCI_COMMAND, cmd);
-	}
-
-	vdev->has_intx = pdev->pin && pdev->irq &&
-			 pdev->irq != IRQ_NOTCONNECTED;
+	/* How INTx is masked and whether it is offered; the MSI-X table */
+	vfio_pci_irqs_probe(vdev);
 
 	ret = vfio_pci_config_init(vdev);
 	if (ret)
@@ -194,6 +210,8 @@ out_free_state:
 	vdev->pci_saved_state = NULL;
 out_disable:
 	pci_disable_device(pdev);
+out_pm:
+	vfio_pci_pm_close_end(vdev);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_enable);
@@ -202,11 +220,13 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_enable);
  * vfio_pci_core_finish_enable - last step of opening a device
  * @vdev: the device, enabled with vfio_pci_core_enable()
  *
- * Decides which BARs userspace may mmap.  Cannot fail.
+ * Decides which BARs userspace may mmap; an open VF now counts as a user
+ * of its PF's VF token.  Cannot fail.
  */
 void vfio_pci_core_finish_enable(struct vfio_pci_core_device *vdev)
 {
 	vfio_pci_mmap_probe(vdev);
+	vfio_pci_sriov_open(vdev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_finish_enable);
 
@@ -214,15 +234,22 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_finish_enable);
  * vfio_pci_core_disable - return the function to the host in a clean state
  * @vdev: the device; its device set lock is held (close_device)
  *
- * Stops DMA and interrupts, drops every eventfd userspace registered,
- * unmaps the BARs, then restores the config state saved on open around a
- * function reset when one works, and disables the function.
+ * Brings the function back to D0 from any low power state, stops DMA and
+ * interrupts, drops every eventfd userspace registered, unmaps the BARs,
+ * then restores the config state saved on open around a function reset
+ * when one works, and disables the function.  When this closes the last
+ * open device of its set and a member could not be reset, the set's slot
+ * or bus is reset if possible.  The function may then runtime suspend.
  */
 void vfio_pci_core_disable(struct vfio_pci_core_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
 
 	lockdep_assert_held(&vdev->vdev.dev_set->lock);
+
+	/* Out of low power, in D0: resets and state restore need it */
+	vfio_pci_pm_close_begin(vdev);
+	vfio_pci_sriov_close(vdev);
 
 	/* No more DMA, then no more interrupts */
 	pci_clear_master(pdev);
@@ -267,6 +294,9 @@ void vfio_pci_core_disable(struct vfio_pci_core_device *vdev)
 	pci_restore_state(pdev);
 out_disable:
 	pci_disable_device(pdev);
+
+	vfio_pci_dev_set_try_reset(vdev->vdev.dev_set);
+	vfio_pci_pm_close_end(vdev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_disable);
 
@@ -282,22 +312,6 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_close_device);
 
 #define VFIO_PCI_OPT_VF_TOKEN	"vf_token="
 
-/*
- * A VF token proves that the user of a VF has the consent of the user of
- * its PF (and the other way round).  SR-IOV is not supported yet, so no
- * function needs one and none may be given.
- */
-static int vfio_pci_check_vf_token(struct vfio_pci_core_device *vdev,
-				   const uuid_t *token)
-{
-	if (token) {
-		pci_info_ratelimited(vdev->pdev,
-				     "vf_token given, but this function is not a VF or a PF with VFs\n");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /**
  * vfio_pci_core_match - match callback for PCI devices
  * @core_vdev: the device
@@ -306,7 +320,7 @@ static int vfio_pci_check_vf_token(struct vfio_pci_core_device *vdev,
  *
  * Return: 1 if @buf names this device (with valid options), 0 if it names
  * another device, or a negative errno to fail the lookup (a malformed,
- * unknown or repeated option, or a bad VF token).
+ * unknown or repeated option; a missing or wrong VF token, see sriov.c).
  */
 int vfio_pci_core_match(struct vfio_device *core_vdev, char *buf)
 {
@@ -355,6 +369,38 @@ int vfio_pci_core_match(struct vfio_device *core_vdev, char *buf)
 	return 1;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_match);
+
+static pci_ers_result_t vfio_pci_core_error_detected(struct pci_dev *pdev,
+						     pci_channel_state_t state)
+{
+	return vfio_pci_core_aer_err_detected(dev_get_drvdata(&pdev->dev),
+					      state);
+}
+
+/**
+ * vfio_pci_core_err_handlers - PCI error handlers for vfio-pci drivers
+ *
+ * Relays AER errors to the user's VFIO_PCI_ERR_IRQ_INDEX eventfd; drivers
+ * whose drvdata is their vfio_pci_core_device can use it as their
+ * pci_driver's err_handler.
+ */
+const struct pci_error_handlers vfio_pci_core_err_handlers = {
+	.error_detected	= vfio_pci_core_error_detected,
+};
+EXPORT_SYMBOL_GPL(vfio_pci_core_err_handlers);
+
+static int __init vfio_pci_core_init(void)
+{
+	vfio_pci_debugfs_init();
+	return 0;
+}
+module_init(vfio_pci_core_init);
+
+static void __exit vfio_pci_core_exit(void)
+{
+	vfio_pci_debugfs_exit();
+}
+module_exit(vfio_pci_core_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("VFIO PCI core: library for drivers exposing PCI functions to userspace");

@@ -8,7 +8,13 @@
  *
  * Configuration runs under igate; the masked state is shared with the
  * interrupt handler and the unmask eventfd under irqlock.  The trigger is
- * read under RCU by the paths that signal it.
+ * read under RCU by the paths that signal it, so userspace can swap it
+ * while the line is live: an interrupt still asserted and masked is
+ * signalled on the new eventfd when userspace unmasks.
+ *
+ * Some functions cannot be trusted with INTx Disable (nointx): they are
+ * shown without INTx and the bit stays set.  vfio-pci's nointxmask
+ * parameter turns PCI 2.3 masking off altogether.
  */
 #include <linux/eventfd.h>
 #include <linux/interrupt.h>
@@ -17,6 +23,71 @@
 #include <linux/slab.h>
 
 #include "priv.h"
+
+/* See <linux/vfio_pci_core.h>; set through vfio-pci's module parameter */
+bool vfio_pci_core_nointxmask;
+EXPORT_SYMBOL_GPL(vfio_pci_core_nointxmask);
+
+/*
+ * Functions whose INTx Disable bit works but whose INTx does not: the
+ * i40e family (XL710/X710/XXV710) and X550 raise INTx regardless, so
+ * masking at the device cannot be relied on.  They have MSI-X.
+ */
+static const struct pci_device_id vfio_pci_nointx_ids[] = {
+	{ PCI_VDEVICE(INTEL, 0x1572) },
+	{ PCI_VDEVICE(INTEL, 0x1574) },
+	{ PCI_VDEVICE(INTEL, 0x1580) },
+	{ PCI_VDEVICE(INTEL, 0x1581) },
+	{ PCI_VDEVICE(INTEL, 0x1583) },
+	{ PCI_VDEVICE(INTEL, 0x1584) },
+	{ PCI_VDEVICE(INTEL, 0x1585) },
+	{ PCI_VDEVICE(INTEL, 0x1586) },
+	{ PCI_VDEVICE(INTEL, 0x1587) },
+	{ PCI_VDEVICE(INTEL, 0x1588) },
+	{ PCI_VDEVICE(INTEL, 0x1589) },
+	{ PCI_VDEVICE(INTEL, 0x158a) },
+	{ PCI_VDEVICE(INTEL, 0x158b) },
+	{ PCI_VDEVICE(INTEL, 0x37d0) },
+	{ PCI_VDEVICE(INTEL, 0x37d1) },
+	{ PCI_VDEVICE(INTEL, 0x37d2) },
+	{ PCI_VDEVICE(INTEL, 0x1563) },
+	{}
+};
+
+/**
+ * vfio_pci_intx_probe - decide how INTx is offered and masked (device open)
+ * @vdev: the device being opened, before config space is set up
+ *
+ * Sets @nointx, @pci_2_3 (mask with INTx Disable, line shareable; else
+ * mask the line, which must be exclusive) and @has_intx (INTx count 1).
+ * With PCI 2.3 masking, INTx Disable is ours: the line starts unmasked.
+ */
+void vfio_pci_intx_probe(struct vfio_pci_core_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	u16 cmd;
+
+	vdev->nointx = false;
+	vdev->pci_2_3 = false;
+
+	if (!READ_ONCE(vfio_pci_core_nointxmask)) {
+		if (pci_match_id(vfio_pci_nointx_ids, pdev)) {
+			pci_info(pdev, "INTx masking is broken on this device: INTx hidden, use MSI or MSI-X\n");
+			vdev->nointx = true;
+			pci_intx(pdev, 0);
+		} else {
+			vdev->pci_2_3 = pci_intx_mask_supported(pdev);
+		}
+	}
+
+	if (vdev->pci_2_3 && !pci_read_config_word(pdev, PCI_COMMAND, &cmd) &&
+	    (cmd & PCI_COMMAND_INTX_DISABLE))
+		pci_write_config_word(pdev, PCI_COMMAND,
+				      cmd & ~PCI_COMMAND_INTX_DISABLE);
+
+	vdev->has_intx = !vdev->nointx && pdev->pin && pdev->irq &&
+			 pdev->irq != IRQ_NOTCONNECTED;
+}
 
 /* Tell userspace the line fired.  Any context. */
 static void vfio_pci_intx_signal(struct vfio_pci_core_device *vdev)
@@ -250,7 +321,9 @@ void vfio_pci_intx_disable(struct vfio_pci_core_device *vdev)
  * Masks or unmasks the line on a change.  With PCI 2.3 masking the real
  * INTx Disable bit is ours, and the read-modify-write of the command
  * register that brought us here may have raced with the interrupt
- * handler, so the bit is set again to match our state.
+ * handler, so the bit is set again to match our state; while INTx is not
+ * in use it follows the user's bit, so a device the user silenced does
+ * not assert a line nobody handles.
  */
 void vfio_pci_intx_virt_disable(struct vfio_pci_core_device *vdev,
 				bool disable)
@@ -270,8 +343,11 @@ void vfio_pci_intx_virt_disable(struct vfio_pci_core_device *vdev,
 				resend = __vfio_pci_intx_unmask(vdev);
 		}
 	}
-	if (vfio_pci_irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) && vdev->pci_2_3)
-		pci_intx(vdev->pdev, !vdev->ctx[0].masked);
+	/* Without INTx in use, the real bit simply follows the user's */
+	if (vdev->pci_2_3)
+		pci_intx(vdev->pdev,
+			 vfio_pci_irq_is(vdev, VFIO_PCI_INTX_IRQ_INDEX) ?
+			 !vdev->ctx[0].masked : !disable);
 
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
 	if (resend)
@@ -314,7 +390,7 @@ int vfio_pci_set_intx_unmask(struct vfio_pci_core_device *vdev,
 	}
 
 	fd = *(s32 *)data;
-	if (fd == -1) {
+	if (fd < 0) {
 		vfio_virqfd_disable(&ctx[0].unmask);
 		return 0;
 	}
@@ -354,7 +430,7 @@ int vfio_pci_set_intx_trigger(struct vfio_pci_core_device *vdev,
 	}
 
 	fd = *(s32 *)data;
-	if (fd != -1) {
+	if (fd >= 0) {
 		trigger = eventfd_ctx_fdget(fd);
 		if (IS_ERR(trigger))
 			return PTR_ERR(trigger);

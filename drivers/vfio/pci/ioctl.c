@@ -24,6 +24,9 @@ union vfio_pci_ioctl_arg {
 	struct vfio_region_info		region;
 	struct vfio_irq_info		irq;
 	struct vfio_irq_set		irq_set;
+	/* reset.c */
+	struct vfio_pci_hot_reset_info	hot_reset_info;
+	struct vfio_pci_hot_reset	hot_reset;
 };
 
 /**
@@ -61,47 +64,12 @@ static int vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
 	return 0;
 }
 
+/* Region info lives with the regions (regions.c) */
 static int vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
 					  union vfio_pci_ioctl_arg *arg,
 					  void __user *uarg)
 {
-	struct vfio_region_info *info = &arg->region;
-	struct pci_dev *pdev = vdev->pdev;
-	unsigned int index = info->index;
-
-	info->offset = VFIO_PCI_INDEX_TO_OFFSET(index);
-	info->flags = 0;
-	info->size = 0;
-	info->cap_offset = 0;
-
-	switch (index) {
-	case VFIO_PCI_BAR0_REGION_INDEX ... VFIO_PCI_BAR5_REGION_INDEX:
-		index = array_index_nospec(index, PCI_STD_NUM_BARS);
-		info->size = pci_resource_len(pdev, index);
-		if (!info->size)
-			break;
-		info->flags = VFIO_REGION_INFO_FLAG_READ |
-			      VFIO_REGION_INFO_FLAG_WRITE;
-		if (vdev->bar_mmap_supported[index])
-			info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
-		break;
-	case VFIO_PCI_ROM_REGION_INDEX:
-		/* The size of the ROM BAR, not of the image in it */
-		if (vfio_pci_rom_present(vdev)) {
-			info->size = pci_resource_len(pdev, PCI_ROM_RESOURCE);
-			info->flags = VFIO_REGION_INFO_FLAG_READ;
-		}
-		break;
-	case VFIO_PCI_CONFIG_REGION_INDEX:
-		info->size = pdev->cfg_size;
-		info->flags = VFIO_REGION_INFO_FLAG_READ |
-			      VFIO_REGION_INFO_FLAG_WRITE;
-		break;
-	default:
-		/* VGA (legacy VGA ranges) not offered yet; no device regions */
-		return -EINVAL;
-	}
-	return 0;
+	return vfio_pci_region_info(vdev, &arg->region, uarg);
 }
 
 static int vfio_pci_ioctl_get_irq_info(struct vfio_pci_core_device *vdev,
@@ -163,14 +131,27 @@ static int vfio_pci_ioctl_set_irqs(struct vfio_pci_core_device *vdev,
 	return ret;
 }
 
+/* Resets: reset.c */
 static int vfio_pci_ioctl_reset(struct vfio_pci_core_device *vdev,
 				union vfio_pci_ioctl_arg *arg,
 				void __user *uarg)
 {
-	if (!vdev->reset_works)
-		return -EINVAL;
+	return vfio_pci_reset_function(vdev);
+}
 
-	return pci_try_reset_function(vdev->pdev);
+/* Copies its reply itself: the header goes back with -ENOSPC too */
+static int vfio_pci_ioctl_hot_reset_info(struct vfio_pci_core_device *vdev,
+					 union vfio_pci_ioctl_arg *arg,
+					 void __user *uarg)
+{
+	return vfio_pci_hot_reset_info(vdev, &arg->hot_reset_info, uarg);
+}
+
+static int vfio_pci_ioctl_hot_reset(struct vfio_pci_core_device *vdev,
+				    union vfio_pci_ioctl_arg *arg,
+				    void __user *uarg)
+{
+	return vfio_pci_hot_reset(vdev, &arg->hot_reset, uarg);
 }
 
 #define VFIO_PCI_IOCTL(_cmd, _type, _last, _copy_out, _fn) {		\
@@ -191,6 +172,11 @@ static const struct vfio_pci_ioctl vfio_pci_ioctls[] = {
 	VFIO_PCI_IOCTL(VFIO_DEVICE_SET_IRQS, struct vfio_irq_set,
 		       count, false, vfio_pci_ioctl_set_irqs),
 	{ .cmd = VFIO_DEVICE_RESET, .fn = vfio_pci_ioctl_reset },
+	VFIO_PCI_IOCTL(VFIO_DEVICE_GET_PCI_HOT_RESET_INFO,
+		       struct vfio_pci_hot_reset_info, count, false,
+		       vfio_pci_ioctl_hot_reset_info),
+	VFIO_PCI_IOCTL(VFIO_DEVICE_PCI_HOT_RESET, struct vfio_pci_hot_reset,
+		       count, false, vfio_pci_ioctl_hot_reset),
 };
 
 /**
@@ -243,3 +229,53 @@ long vfio_pci_core_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 	return copy_to_user(uarg, &buf, len) ? -EFAULT : ret;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_ioctl);
+
+/**
+ * struct vfio_pci_feature - one VFIO_DEVICE_FEATURE of PCI devices
+ * @feature: the VFIO_DEVICE_FEATURE_* number
+ * @fn: the handler; checks its own flags and payload size
+ */
+struct vfio_pci_feature {
+	u32	feature;
+	int	(*fn)(struct vfio_pci_core_device *vdev, u32 flags,
+		      void __user *arg, size_t argsz);
+};
+
+static const struct vfio_pci_feature vfio_pci_features[] = {
+	/* power.c */
+	{ VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY,
+	  vfio_pci_feature_low_power_entry },
+	{ VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP,
+	  vfio_pci_feature_low_power_wakeup },
+	{ VFIO_DEVICE_FEATURE_LOW_POWER_EXIT,
+	  vfio_pci_feature_low_power_exit },
+	/* sriov.c */
+	{ VFIO_DEVICE_FEATURE_PCI_VF_TOKEN, vfio_pci_feature_vf_token },
+};
+
+/**
+ * vfio_pci_core_ioctl_feature - device_feature callback for PCI devices
+ * @core_vdev: the device
+ * @flags: the request's flags (feature number, GET/SET/PROBE), already
+ *	   checked for unknown bits by the VFIO core
+ * @arg: user pointer to the feature's payload
+ * @argsz: bytes available at @arg
+ *
+ * Offers the low power features and, on SR-IOV PFs, setting the VF token.
+ *
+ * Return: 0, -ENOTTY for a feature this device does not have, or another
+ * negative errno.
+ */
+int vfio_pci_core_ioctl_feature(struct vfio_device *core_vdev, u32 flags,
+				void __user *arg, size_t argsz)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci(core_vdev);
+	u32 feature = flags & VFIO_DEVICE_FEATURE_MASK;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vfio_pci_features); i++)
+		if (vfio_pci_features[i].feature == feature)
+			return vfio_pci_features[i].fn(vdev, flags, arg, argsz);
+	return -ENOTTY;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_ioctl_feature);

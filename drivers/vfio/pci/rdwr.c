@@ -3,11 +3,17 @@
  * read() and write() on a vfio-pci device fd: dispatch by region index
  * (the file offset's bits from VFIO_PCI_OFFSET_SHIFT up), and access to
  * BARs (memory or I/O port) and to the expansion ROM.  Config space lives
- * in config.c.
+ * in config.c, the legacy VGA ranges in vga.c.
  *
- * BAR accesses are split into naturally aligned 1, 2, 4 (and, for memory
- * BARs on 64-bit hosts, 8) byte device accesses.  Data is moved in device
- * byte order: the bytes userspace sees are the bytes on the bus.
+ * Data goes through a small kernel buffer, so no user page fault happens
+ * while a lock is held (the user's buffer could be a mapping of this very
+ * device), and is moved in naturally aligned 1, 2, 4 (and, for memory on
+ * 64-bit hosts, 8) byte device accesses, in device byte order: the bytes
+ * userspace sees are the bytes on the bus.
+ *
+ * Memory BARs are only accessed while the function decodes memory (see
+ * memory_lock); otherwise the access fails with -EIO.  The MSI-X table is
+ * the host's: reads of it return all ones, writes to it are dropped.
  */
 #include <linux/io.h>
 #include <linux/minmax.h>
@@ -16,6 +22,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/unaligned.h>
 
 #include "priv.h"
 
@@ -25,8 +32,14 @@
 #define VFIO_PCI_MEM_ACCESS_MAX	4
 #endif
 
+/* Bytes moved per lock hold, through a buffer on the stack */
+#define VFIO_PCI_BOUNCE		32
+
 /* Largest ROM chunk moved by one read() */
 #define VFIO_PCI_ROM_CHUNK	SZ_64K
+
+/* What a shadow ROM (a copy in system memory) spans without a ROM BAR */
+#define VFIO_PCI_SHADOW_ROM_SIZE	SZ_128K
 
 /**
  * vfio_pci_bar_map - claim a BAR for userspace and map it for the kernel
@@ -73,12 +86,14 @@ out_unlock:
 
 /**
  * vfio_pci_bars_unmap - undo every vfio_pci_bar_map() (device close)
- * @vdev: the device being closed; no user access can be in flight
+ * @vdev: the device being closed; no user access or mapping is left
  */
 void vfio_pci_bars_unmap(struct vfio_pci_core_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
 	unsigned int bar;
+
+	vfio_pci_mmap_close(vdev);
 
 	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
 		if (!vdev->barmap[bar])
@@ -89,77 +104,160 @@ void vfio_pci_bars_unmap(struct vfio_pci_core_device *vdev)
 	}
 }
 
-/* Largest power of two <= @max that fits in @left and aligns @off */
-static size_t vfio_pci_access_size(u64 off, size_t left, size_t max)
+/**
+ * vfio_pci_copy_in - copy_from_user() tuned for register-sized accesses
+ * @kbuf: kernel buffer
+ * @ubuf: user buffer
+ * @n: byte count
+ *
+ * A VMM's trapped MMIO or config access is 1, 2, 4 or 8 bytes: those take
+ * one get_user(), far cheaper than the generic copy.  The bytes land in
+ * @kbuf in the order userspace had them.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int vfio_pci_copy_in(u8 *kbuf, const char __user *ubuf, size_t n)
+{
+	u8 v8;
+	u16 v16;
+	u32 v32;
+	u64 v64;
+
+	switch (n) {
+	case 1:
+		if (get_user(v8, (const u8 __user *)ubuf))
+			return -EFAULT;
+		*kbuf = v8;
+		return 0;
+	case 2:
+		if (get_user(v16, (const u16 __user *)ubuf))
+			return -EFAULT;
+		memcpy(kbuf, &v16, 2);
+		return 0;
+	case 4:
+		if (get_user(v32, (const u32 __user *)ubuf))
+			return -EFAULT;
+		memcpy(kbuf, &v32, 4);
+		return 0;
+	case 8:
+		if (get_user(v64, (const u64 __user *)ubuf))
+			return -EFAULT;
+		memcpy(kbuf, &v64, 8);
+		return 0;
+	}
+	return copy_from_user(kbuf, ubuf, n) ? -EFAULT : 0;
+}
+
+/**
+ * vfio_pci_copy_out - copy_to_user() tuned for register-sized accesses
+ * @ubuf: user buffer
+ * @kbuf: kernel buffer
+ * @n: byte count
+ *
+ * The counterpart of vfio_pci_copy_in().
+ *
+ * Return: 0 or -EFAULT.
+ */
+int vfio_pci_copy_out(char __user *ubuf, const u8 *kbuf, size_t n)
+{
+	u16 v16;
+	u32 v32;
+	u64 v64;
+
+	switch (n) {
+	case 1:
+		return put_user(*kbuf, (u8 __user *)ubuf) ? -EFAULT : 0;
+	case 2:
+		memcpy(&v16, kbuf, 2);
+		return put_user(v16, (u16 __user *)ubuf) ? -EFAULT : 0;
+	case 4:
+		memcpy(&v32, kbuf, 4);
+		return put_user(v32, (u32 __user *)ubuf) ? -EFAULT : 0;
+	case 8:
+		memcpy(&v64, kbuf, 8);
+		return put_user(v64, (u64 __user *)ubuf) ? -EFAULT : 0;
+	}
+	return copy_to_user(ubuf, kbuf, n) ? -EFAULT : 0;
+}
+
+/* Largest power of two <= @max that fits in @left and aligns @addr */
+static size_t vfio_pci_access_size(unsigned long addr, size_t left,
+				   size_t max)
 {
 	size_t n = max;
 
-	while (n > 1 && (n > left || (off & (n - 1))))
+	while (n > 1 && (n > left || (addr & (n - 1))))
 		n >>= 1;
 	return n;
 }
 
-union vfio_pci_io_val {
-	u8	b;
-	__le16	w;
-	__le32	l;
-	__le64	q;
-};
-
-static int vfio_pci_io_read(void __iomem *io, char __user *buf, size_t n)
+/**
+ * vfio_pci_iomem_rw - move bytes between a kernel buffer and a device
+ * @io: device address (pci_iomap(), ioremap() or ioport_map() cookie)
+ * @kbuf: the buffer
+ * @n: byte count
+ * @max: largest access: 4, or 8 for memory where the host has readq
+ * @iswrite: direction
+ */
+void vfio_pci_iomem_rw(void __iomem *io, u8 *kbuf, size_t n, size_t max,
+		       bool iswrite)
 {
-	union vfio_pci_io_val v;
+	size_t done, sz;
 
-	switch (n) {
-	case 1:
-		v.b = ioread8(io);
-		break;
-	case 2:
-		v.w = cpu_to_le16(ioread16(io));
-		break;
-	case 4:
-		v.l = cpu_to_le32(ioread32(io));
-		break;
+	for (done = 0; done < n; done += sz) {
+		void __iomem *p = io + done;
+		u8 *b = kbuf + done;
+
+		sz = vfio_pci_access_size((unsigned long)p, n - done, max);
+		switch (sz) {
+		case 1:
+			if (iswrite)
+				iowrite8(*b, p);
+			else
+				*b = ioread8(p);
+			break;
+		case 2:
+			if (iswrite)
+				iowrite16(get_unaligned_le16(b), p);
+			else
+				put_unaligned_le16(ioread16(p), b);
+			break;
+		case 4:
+			if (iswrite)
+				iowrite32(get_unaligned_le32(b), p);
+			else
+				put_unaligned_le32(ioread32(p), b);
+			break;
 #if VFIO_PCI_MEM_ACCESS_MAX == 8
-	case 8:
-		v.q = cpu_to_le64(readq(io));
-		break;
+		case 8:
+			if (iswrite)
+				writeq(get_unaligned_le64(b), p);
+			else
+				put_unaligned_le64(readq(p), b);
+			break;
 #endif
-	default:
-		return -EINVAL;
+		}
 	}
-
-	return copy_to_user(buf, &v, n) ? -EFAULT : 0;
 }
 
-static int vfio_pci_io_write(void __iomem *io, const char __user *buf,
-			     size_t n)
+/*
+ * Cut an access of @n bytes at @off of @bar so it lies either wholly in
+ * the MSI-X table or wholly out of it; *@table tells which.
+ */
+static size_t vfio_pci_msix_clip(struct vfio_pci_core_device *vdev,
+				 unsigned int bar, u64 off, size_t n,
+				 bool *table)
 {
-	union vfio_pci_io_val v;
+	u64 start = vdev->msix_offset, end = start + vdev->msix_size;
 
-	if (copy_from_user(&v, buf, n))
-		return -EFAULT;
-
-	switch (n) {
-	case 1:
-		iowrite8(v.b, io);
-		break;
-	case 2:
-		iowrite16(le16_to_cpu(v.w), io);
-		break;
-	case 4:
-		iowrite32(le32_to_cpu(v.l), io);
-		break;
-#if VFIO_PCI_MEM_ACCESS_MAX == 8
-	case 8:
-		writeq(le64_to_cpu(v.q), io);
-		break;
-#endif
-	default:
-		return -EINVAL;
+	*table = false;
+	if (bar != vdev->msix_bar || !vdev->msix_size || off >= end)
+		return n;
+	if (off >= start) {
+		*table = true;
+		return min_t(u64, n, end - off);
 	}
-
-	return 0;
+	return min_t(u64, n, start - off);
 }
 
 static ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev,
@@ -168,8 +266,12 @@ static ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev,
 {
 	struct pci_dev *pdev = vdev->pdev;
 	u64 len = pci_resource_len(pdev, bar);
-	size_t max, done = 0;
+	bool mem = pci_resource_flags(pdev, bar) & IORESOURCE_MEM;
+	size_t max = mem ? VFIO_PCI_MEM_ACCESS_MAX : 4;
+	u8 bounce[VFIO_PCI_BOUNCE] __aligned(8);
+	size_t n, done = 0;
 	void __iomem *io;
+	bool table;
 	int ret;
 
 	if (!len || !pci_resource_start(pdev, bar) || off >= len)
@@ -179,64 +281,80 @@ static ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev,
 	ret = vfio_pci_bar_map(vdev, bar);
 	if (ret)
 		return ret;
-	io = vdev->barmap[bar] + off;
-
-	/* 8 byte accesses only on memory: an I/O port access is at most 4 */
-	max = pci_resource_flags(pdev, bar) & IORESOURCE_MEM ?
-	      VFIO_PCI_MEM_ACCESS_MAX : 4;
+	io = vdev->barmap[bar];
 
 	while (done < count) {
-		size_t n = vfio_pci_access_size(off + done, count - done, max);
+		n = min_t(size_t, count - done, sizeof(bounce));
+		n = vfio_pci_msix_clip(vdev, bar, off + done, n, &table);
 
-		if (iswrite)
-			ret = vfio_pci_io_write(io + done, buf + done, n);
-		else
-			ret = vfio_pci_io_read(io + done, buf + done, n);
-		if (ret)
-			return done ? done : ret;
+		if (iswrite && vfio_pci_copy_in(bounce, buf + done, n)) {
+			ret = -EFAULT;
+			break;
+		}
+
+		if (table) {
+			if (!iswrite)
+				memset(bounce, 0xff, n);
+		} else if (mem) {
+			down_read(&vdev->memory_lock);
+			if (!vfio_pci_memory_enabled(vdev)) {
+				up_read(&vdev->memory_lock);
+				ret = -EIO;
+				break;
+			}
+			vfio_pci_iomem_rw(io + off + done, bounce, n, max, iswrite);
+			up_read(&vdev->memory_lock);
+		} else {
+			vfio_pci_iomem_rw(io + off + done, bounce, n, max, iswrite);
+		}
+
+		if (!iswrite && vfio_pci_copy_out(buf + done, bounce, n)) {
+			ret = -EFAULT;
+			break;
+		}
 		done += n;
 	}
 
-	return done;
+	return done ? done : ret;
 }
 
 /**
- * vfio_pci_rom_present - whether the function has a readable option ROM
- * @vdev: an open device
+ * vfio_pci_rom_size - size of the ROM BAR, as the ROM region and the
+ *	virtual ROM BAR show it
+ * @vdev: the device
  *
- * Return: true if the ROM BAR exists and holds a valid ROM image.
+ * A ROM the platform shadowed in system memory (a boot VGA device) counts,
+ * at its shadow address, or as 128 KiB if it has no BAR.
+ *
+ * Return: the size, 0 without a ROM.
  */
-bool vfio_pci_rom_present(struct vfio_pci_core_device *vdev)
+u64 vfio_pci_rom_size(struct vfio_pci_core_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
-	void __iomem *rom;
-	size_t size;
+	u64 len = pci_resource_len(pdev, PCI_ROM_RESOURCE);
 
-	if (!pci_resource_len(pdev, PCI_ROM_RESOURCE))
-		return false;
-
-	mutex_lock(&vdev->barmap_lock);
-	rom = pci_map_rom(pdev, &size);
-	if (rom)
-		pci_unmap_rom(pdev, rom);
-	mutex_unlock(&vdev->barmap_lock);
-
-	return rom;
+	if (len && pci_resource_start(pdev, PCI_ROM_RESOURCE))
+		return len;
+	if (pci_resource_flags(pdev, PCI_ROM_RESOURCE) & IORESOURCE_ROM_SHADOW)
+		return VFIO_PCI_SHADOW_ROM_SIZE;
+	return 0;
 }
 
 /*
  * The ROM region has the size of the ROM BAR; bytes past the end of the
  * ROM image read as 0xff.  Reads return at most VFIO_PCI_ROM_CHUNK bytes.
+ * Memory decode is turned on for the read, if need be.
  */
 static ssize_t vfio_pci_rom_rw(struct vfio_pci_core_device *vdev,
 			       unsigned int index, char __user *buf,
 			       size_t count, u64 off, bool iswrite)
 {
 	struct pci_dev *pdev = vdev->pdev;
-	u64 len = pci_resource_len(pdev, PCI_ROM_RESOURCE);
+	u64 len = vfio_pci_rom_size(vdev);
 	size_t rom_size, from_rom = 0;
 	void __iomem *rom;
 	ssize_t ret;
+	u16 cmd;
 	u8 *kbuf;
 
 	if (iswrite || !len || off >= len)
@@ -248,8 +366,8 @@ static ssize_t vfio_pci_rom_rw(struct vfio_pci_core_device *vdev,
 	if (!kbuf)
 		return -ENOMEM;
 
-	/* pci_map_rom() toggles the ROM enable bit: one user at a time */
-	mutex_lock(&vdev->barmap_lock);
+	/* memory_lock also makes this the only pci_map_rom() user */
+	cmd = vfio_pci_memory_lock_and_enable(vdev);
 	rom = pci_map_rom(pdev, &rom_size);
 	if (rom) {
 		if (off < rom_size) {
@@ -258,7 +376,7 @@ static ssize_t vfio_pci_rom_rw(struct vfio_pci_core_device *vdev,
 		}
 		pci_unmap_rom(pdev, rom);
 	}
-	mutex_unlock(&vdev->barmap_lock);
+	vfio_pci_memory_unlock_and_restore(vdev, cmd);
 
 	if (!rom) {
 		ret = -EIO;
@@ -282,6 +400,7 @@ static const vfio_pci_rw_fn vfio_pci_region_rw[VFIO_PCI_NUM_REGIONS] = {
 							vfio_pci_bar_rw,
 	[VFIO_PCI_ROM_REGION_INDEX]		= vfio_pci_rom_rw,
 	[VFIO_PCI_CONFIG_REGION_INDEX]		= vfio_pci_config_rw,
+	[VFIO_PCI_VGA_REGION_INDEX]		= vfio_pci_vga_rw,
 };
 
 static ssize_t vfio_pci_rw(struct vfio_pci_core_device *vdev,
@@ -304,7 +423,13 @@ static ssize_t vfio_pci_rw(struct vfio_pci_core_device *vdev,
 	if (!count)
 		return 0;
 
+	/* The function may be runtime suspended: wake it meanwhile */
+	ret = vfio_pci_access_begin(vdev);
+	if (ret)
+		return ret;
 	ret = vfio_pci_region_rw[index](vdev, index, buf, count, off, iswrite);
+	vfio_pci_access_end(vdev);
+
 	if (ret > 0)
 		*ppos += ret;
 	return ret;

@@ -20,6 +20,29 @@ static char ids[1024] __initdata;
 module_param_string(ids, ids, sizeof(ids), 0);
 MODULE_PARM_DESC(ids, "PCI IDs to bind at load time, comma separated, in hex: \"vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]\"");
 
+module_param_named(nointxmask, vfio_pci_core_nointxmask, bool, 0644);
+MODULE_PARM_DESC(nointxmask, "Do not mask INTx with the PCI 2.3 INTx Disable bit: mask the interrupt line instead, which then cannot be shared");
+
+#if VFIO_PCI_CORE_VGA	/* config space and regions: vga.c */
+module_param_named(disable_vga, vfio_pci_core_disable_vga, bool, 0444);
+MODULE_PARM_DESC(disable_vga, "Disable VGA resource access through vfio-pci");
+#endif
+
+/*
+ * reset, power management, SR-IOV.  disable_idle_d3 is handed to the core
+ * when the module loads (a later write has no effect until it is loaded
+ * again), so loading it without the parameter always means off.
+ */
+static bool disable_idle_d3;
+module_param(disable_idle_d3, bool, 0644);
+MODULE_PARM_DESC(disable_idle_d3, "Keep devices nobody has open in D0 instead of putting them in a low power state (D3hot)");
+
+static bool enable_sriov;
+#ifdef CONFIG_PCI_IOV
+module_param(enable_sriov, bool, 0644);
+MODULE_PARM_DESC(enable_sriov, "Let sriov_numvfs create VFs of a PF bound to vfio-pci.  The VFs usually only work if the PF's user (its userspace driver) supports them");
+#endif
+
 static bool disable_denylist;
 module_param(disable_denylist, bool, 0444);
 MODULE_PARM_DESC(disable_denylist, "Also bind to devices whose errata make them unsafe to give to an untrusted user");
@@ -71,6 +94,7 @@ static const struct vfio_device_ops vfio_pci_ops = {
 	.open_device	= vfio_pci_open_device,
 	.close_device	= vfio_pci_core_close_device,
 	.ioctl		= vfio_pci_core_ioctl,
+	.device_feature	= vfio_pci_core_ioctl_feature,
 	.read		= vfio_pci_core_read,
 	.write		= vfio_pci_core_write,
 	.mmap		= vfio_pci_core_mmap,
@@ -119,16 +143,15 @@ static void vfio_pci_remove(struct pci_dev *pdev)
 	kfree(vdev);
 }
 
-static pci_ers_result_t vfio_pci_error_detected(struct pci_dev *pdev,
-						pci_channel_state_t state)
+static int vfio_pci_sriov_configure(struct pci_dev *pdev, int nr_virtfn)
 {
-	return vfio_pci_core_aer_err_detected(dev_get_drvdata(&pdev->dev),
-					      state);
+	if (!enable_sriov) {
+		pci_info(pdev, "vfio-pci creates VFs only with enable_sriov=1\n");
+		return -ENOENT;
+	}
+	return vfio_pci_core_sriov_configure(dev_get_drvdata(&pdev->dev),
+					     nr_virtfn);
 }
-
-static const struct pci_error_handlers vfio_pci_err_handlers = {
-	.error_detected	= vfio_pci_error_detected,
-};
 
 /* Any function, but only once driver_override names this driver */
 static const struct pci_device_id vfio_pci_table[] = {
@@ -142,7 +165,8 @@ static struct pci_driver vfio_pci_driver = {
 	.id_table		= vfio_pci_table,
 	.probe			= vfio_pci_probe,
 	.remove			= vfio_pci_remove,
-	.err_handler		= &vfio_pci_err_handlers,
+	.sriov_configure	= vfio_pci_sriov_configure,
+	.err_handler		= &vfio_pci_core_err_handlers,
 	.driver_managed_dma	= true,
 };
 
@@ -200,6 +224,8 @@ static int __init vfio_pci_init(void)
 {
 	int ret;
 
+	WRITE_ONCE(vfio_pci_core_disable_idle_d3, disable_idle_d3);
+
 	ret = pci_register_driver(&vfio_pci_driver);
 	if (ret)
 		return ret;
@@ -215,6 +241,12 @@ module_init(vfio_pci_init);
 static void __exit vfio_pci_exit(void)
 {
 	pci_unregister_driver(&vfio_pci_driver);
+	/*
+	 * nointxmask and disable_vga live in the core, which outlives us: the
+	 * next load of vfio-pci must start from the defaults again.
+	 */
+	WRITE_ONCE(vfio_pci_core_nointxmask, false);
+	WRITE_ONCE(vfio_pci_core_disable_vga, false);
 }
 module_exit(vfio_pci_exit);
 

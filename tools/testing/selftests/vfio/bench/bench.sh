@@ -33,6 +33,13 @@ while [ $round -le "$ROUNDS" ]; do
 		for kind in anon anon4k huge; do
 			/tests/dma_map_bench $kind "$SIZE_MIB" 1 | sed "s/^BENCH /BENCH stack=$stack /" || status=1
 		done
+		# interrupts: edu MSI to eventfd round trip (3 batches of 500)
+		/tests/irq_bench 3 500 | sed "s/^BENCH /BENCH stack=$stack /" || status=1
+		# device fd open + close of the edu (3 batches of 200)
+		/tests/open_bench 3 200 | sed "s/^BENCH /BENCH stack=$stack /" || status=1
+		# config space and regions: BAR and config accesses through the
+		# fd, ivshmem's 1 GiB BAR mapped (first access, every page)
+		/tests/bar_bench 3 | sed "s/^BENCH /BENCH stack=$stack /" || status=1
 		stack_unload $stack || { echo "# unloading $stack failed"; status=1; break 2; }
 	done
 	round=$((round + 1))

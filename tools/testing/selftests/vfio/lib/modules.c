@@ -133,3 +133,17 @@ int vfio_stack_reload(const char *vfio_params)
 	ret = vfio_module_load_params(stack.dir, "vfio", vfio_params);
 	return ret ? ret : vfio_stack_load();
 }
+
+int vfio_pci_reload(const char *params)
+{
+	struct vfio_stack stack;
+	int ret;
+
+	ret = vfio_stack_read(&stack);
+	if (ret)
+		return ret;
+	ret = vfio_module_unload("vfio-pci");
+	if (ret && ret != -ENOENT)
+		return ret;
+	return vfio_module_load_params(stack.dir, "vfio-pci", params);
+}

@@ -36,6 +36,11 @@ int vfio_stack_unload(void);
  * the rest of the stack; 0 or the first -errno.
  */
 int vfio_stack_reload(const char *vfio_params);
+/*
+ * Unload vfio-pci (if loaded) and load it again with PARAMS ("" for the
+ * defaults); 0 or the first -errno.
+ */
+int vfio_pci_reload(const char *params);
 /* Load every module of the stack not loaded yet; 0 or first -errno. */
 int vfio_stack_load(void);
 

@@ -16,6 +16,7 @@
 #define NVME_BDF	"0000:02:00.0"
 #define BRIDGE_EDU_BDF	"0000:03:01.0"
 #define BRIDGE_NIC_BDF	"0000:03:02.0"
+#define AERDEV_BDF	"0000:04:00.0"	/* QEMU id "aerdev" */
 
 /* Write a string to a sysfs file; 0 or -errno. */
 int sysfs_write(const char *path, const char *val);
