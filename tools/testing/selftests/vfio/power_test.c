@@ -255,21 +255,18 @@ TEST(mapped_bar_faults_while_in_low_power_and_works_after_exit)
 
 /* vfio-pci reloaded with disable_idle_d3=1; the teardown reloads it plain */
 FIXTURE(no_idle_d3) {
-	struct vfio_stack stack;
 };
 
 FIXTURE_SETUP(no_idle_d3)
 {
-	ASSERT_EQ(0, vfio_stack_read(&self->stack));
-	ASSERT_EQ(0, vfio_module_unload("vfio-pci"));
-	ASSERT_EQ(0, vfio_module_load_params(self->stack.dir, "vfio-pci",
-					     "disable_idle_d3=1"));
+	ASSERT_TRUE(vfio_module_loaded("vfio-pci"));
+	ASSERT_EQ(0, vfio_pci_reload("disable_idle_d3=1"));
 }
 
 FIXTURE_TEARDOWN(no_idle_d3)
 {
-	EXPECT_EQ(0, vfio_module_unload("vfio-pci"));
-	EXPECT_EQ(0, vfio_module_load(self->stack.dir, "vfio-pci"));
+	EXPECT_TRUE(vfio_module_loaded("vfio-pci"));
+	EXPECT_EQ(0, vfio_pci_reload(""));
 }
 
 TEST_F(no_idle_d3, param_reads_back_as_set)
@@ -306,8 +303,8 @@ TEST_F(no_idle_d3, reloading_without_the_param_brings_idle_d3_back)
 {
 	char state[16];
 
-	ASSERT_EQ(0, vfio_module_unload("vfio-pci"));
-	ASSERT_EQ(0, vfio_module_load(self->stack.dir, "vfio-pci"));
+	ASSERT_TRUE(vfio_module_loaded("vfio-pci"));
+	ASSERT_EQ(0, vfio_pci_reload(""));
 	ASSERT_EQ(0, pci_bind(NVME_BDF, "vfio-pci"));
 	EXPECT_EQ(0, pci_wait_power_state(NVME_BDF, "D3hot", WAIT_MS, state,
 					  sizeof(state)))

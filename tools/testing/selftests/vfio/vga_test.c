@@ -108,21 +108,17 @@ TEST(non_vga_device_has_no_vga_region)
 
 /* vfio-pci reloaded with disable_vga=1; the teardown reloads it without */
 FIXTURE(disabled) {
-	struct vfio_stack stack;
 };
 
 FIXTURE_SETUP(disabled)
 {
-	ASSERT_EQ(0, vfio_stack_read(&self->stack));
-	ASSERT_EQ(0, vfio_module_unload("vfio-pci"));
-	ASSERT_EQ(0, vfio_module_load_params(self->stack.dir, "vfio-pci",
-					     "disable_vga=1"));
+	ASSERT_TRUE(vfio_module_loaded("vfio-pci"));
+	ASSERT_EQ(0, vfio_pci_reload("disable_vga=1"));
 }
 
 FIXTURE_TEARDOWN(disabled)
 {
-	vfio_module_unload("vfio-pci");
-	vfio_module_load(self->stack.dir, "vfio-pci");
+	vfio_pci_reload("");
 }
 
 TEST_F(disabled, param_hides_the_vga_region)

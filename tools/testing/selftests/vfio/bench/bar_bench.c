@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
+#include "../lib/bench.h"
 #include "../lib/edu.h"
 #include "../lib/pci.h"
 #include "../lib/regions.h"
@@ -32,14 +33,6 @@
 
 #define BATCH	2000
 #define GIB	(1UL << 30)
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
 static int per_access(struct vfio_dev *d, unsigned int index, uint64_t off,
 		      bool write, const char *metric)
@@ -50,7 +43,7 @@ static int per_access(struct vfio_dev *d, unsigned int index, uint64_t off,
 	ssize_t n;
 	int i;
 
-	t0 = now_us();
+	t0 = bench_now_us();
 	for (i = 0; i < BATCH; i++) {
 		n = write ? pwrite(d->device, &v, 4, pos) :
 			    pread(d->device, &v, 4, pos);
@@ -59,7 +52,7 @@ static int per_access(struct vfio_dev *d, unsigned int index, uint64_t off,
 			return -1;
 		}
 	}
-	t1 = now_us();
+	t1 = bench_now_us();
 	printf("BENCH %s %.3f\n", metric, (t1 - t0) / BATCH);
 	return 0;
 }
@@ -93,7 +86,7 @@ static int big_bar(struct vfio_dev *d)
 		p[off / 4] = off;
 	munmap((void *)p, GIB);
 
-	t0 = now_us();
+	t0 = bench_now_us();
 	p = mmap(NULL, GIB, PROT_READ | PROT_WRITE, MAP_SHARED, d->device,
 		 ri.offset);
 	if (p == MAP_FAILED) {
@@ -101,7 +94,7 @@ static int big_bar(struct vfio_dev *d)
 		return -1;
 	}
 	sum += p[0];
-	t1 = now_us();
+	t1 = bench_now_us();
 	printf("BENCH big_bar_first_touch_ms %.3f\n", (t1 - t0) / 1e3);
 	munmap((void *)p, GIB);
 
@@ -111,10 +104,10 @@ static int big_bar(struct vfio_dev *d)
 		printf("BENCH_ERROR mmap: %s\n", strerror(errno));
 		return -1;
 	}
-	t0 = now_us();
+	t0 = bench_now_us();
 	for (off = 0; off < GIB; off += 4096)
 		sum += p[off / 4];
-	t1 = now_us();
+	t1 = bench_now_us();
 	printf("BENCH big_bar_touch_all_ms %.3f\n", (t1 - t0) / 1e3);
 	munmap((void *)p, GIB);
 	return sum == 0xdeadbeef;	/* keeps the loads */

@@ -20,18 +20,11 @@
 #include <time.h>
 #include <sys/mman.h>
 
+#include "../lib/bench.h"
 #include "../lib/pci.h"
 #include "../lib/vfio.h"
 
 #define IOVA	(1ULL << 32)
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 int main(int argc, char **argv)
 {
@@ -73,18 +66,18 @@ int main(int argc, char **argv)
 	memset(buf, 0x5a, size);
 
 	for (i = 0; i < reps; i++) {
-		t0 = now_ms();
+		t0 = bench_now_us() / 1e3;
 		ret = vfio_dma_map(d.container, buf, IOVA, size,
 				   VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE);
-		t1 = now_ms();
+		t1 = bench_now_us() / 1e3;
 		if (ret) {
 			printf("BENCH_ERROR map: %s\n", strerror(-ret));
 			return 1;
 		}
 		printf("BENCH %s_map_ms %.3f\n", kind, t1 - t0);
-		t0 = now_ms();
+		t0 = bench_now_us() / 1e3;
 		n = vfio_dma_unmap(d.container, IOVA, size, 0);
-		t1 = now_ms();
+		t1 = bench_now_us() / 1e3;
 		if (n != (int64_t)size) {
 			printf("BENCH_ERROR unmap returned %lld\n", (long long)n);
 			return 1;

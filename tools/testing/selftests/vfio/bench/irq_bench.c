@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/bench.h"
 #include "../lib/edu.h"
 #include "../lib/irq.h"
 #include "../lib/pci.h"
@@ -34,21 +35,6 @@
 #define MAX_ROUNDS	100000
 #define WARMUP		10
 
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* One raise, wait, acknowledge; the microseconds until the eventfd read */
 static double round_trip(struct edu *e)
 {
@@ -56,12 +42,12 @@ static double round_trip(struct edu *e)
 	uint64_t count;
 	double t0, t1;
 
-	t0 = now_us();
+	t0 = bench_now_us();
 	edu_wr32(e->bar, EDU_REG_IRQ_RAISE, EDU_IRQ_BENCH);
 	if (poll(&p, 1, 5000) != 1 ||
 	    read(e->msi, &count, sizeof(count)) != sizeof(count))
 		return -1;
-	t1 = now_us();
+	t1 = bench_now_us();
 	edu_wr32(e->bar, EDU_REG_IRQ_ACK, EDU_IRQ_BENCH);
 	return t1 - t0;
 }
@@ -104,8 +90,7 @@ static double batch(struct edu *e, double *t, int rounds, int cpu)
 		if (t[i] < 0)
 			return -1;
 	}
-	qsort(t, rounds, sizeof(*t), cmp_double);
-	return t[rounds / 2];
+	return bench_median(t, rounds);
 }
 
 int main(int argc, char **argv)

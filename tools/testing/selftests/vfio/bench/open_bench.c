@@ -22,37 +22,23 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 
+#include "../lib/bench.h"
 #include "../lib/pci.h"
 #include "../lib/vfio.h"
 
 #define MAX_ROUNDS	10000
 #define WARMUP		5
 
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* One open+close of the device fd, in microseconds; negative errno */
 static double open_close(struct vfio_dev *d)
 {
-	double t0 = now_us();
+	double t0 = bench_now_us();
 	int fd = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
 
 	if (fd < 0)
 		return -errno;
 	close(fd);
-	return now_us() - t0;
+	return bench_now_us() - t0;
 }
 
 int main(int argc, char **argv)
@@ -95,8 +81,8 @@ int main(int argc, char **argv)
 				return 1;
 			}
 		}
-		qsort(t, rounds, sizeof(*t), cmp_double);
-		printf("BENCH device_open_close_us %.1f\n", t[rounds / 2]);
+		printf("BENCH device_open_close_us %.1f\n",
+		       bench_median(t, rounds));
 	}
 	free(t);
 	vfio_dev_close(&d);
