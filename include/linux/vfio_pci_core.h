@@ -104,7 +104,7 @@ extern bool vfio_pci_core_disable_idle_d3;
  *	  @vconfig before BARs are read back
  *
  * @igate: serializes interrupt configuration; protects @irq_type, @ctx,
- *	  @num_ctx, @err_trigger and @req_trigger
+ *	  @num_ctx, and changes to @err_trigger and @req_trigger
  * @irqlock: protects the INTx masked state against the interrupt handler,
  *	  and @virq_disabled
  * @irq_type: the VFIO_PCI_*_IRQ_INDEX in use, or VFIO_PCI_NUM_IRQS
@@ -112,9 +112,11 @@ extern bool vfio_pci_core_disable_idle_d3;
  * @num_ctx: entries in @ctx
  * @virq_disabled: userspace set INTx Disable in the (virtual) command
  *	  register
- * @err_trigger: eventfd signalled on AER errors (VFIO_PCI_ERR_IRQ_INDEX)
+ * @err_trigger: eventfd signalled on AER errors (VFIO_PCI_ERR_IRQ_INDEX);
+ *	  read under RCU, since AER recovery calls us holding pci_bus_sem,
+ *	  which igate must not nest inside
  * @req_trigger: eventfd signalled when the host wants the device back
- *	  (VFIO_PCI_REQ_IRQ_INDEX)
+ *	  (VFIO_PCI_REQ_IRQ_INDEX); read under RCU, as @err_trigger
  * @msix_bar: BAR holding the MSI-X table, or VFIO_PCI_NO_MSIX; set on open
  * @msix_offset: offset of the MSI-X table in @msix_bar; set on open
  * @msix_size: size of the MSI-X table in bytes; set on open
@@ -199,8 +201,8 @@ struct vfio_pci_core_device {
 	struct vfio_pci_irq_ctx		*ctx;
 	unsigned int			num_ctx;
 	bool				virq_disabled;
-	struct eventfd_ctx		*err_trigger;
-	struct eventfd_ctx		*req_trigger;
+	struct eventfd_ctx __rcu	*err_trigger;
+	struct eventfd_ctx __rcu	*req_trigger;
 	/* interrupts (intrs.c, msix.c): MSI-X table location, INTx quirk */
 	u8				msix_bar;
 	u32				msix_offset;

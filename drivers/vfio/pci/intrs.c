@@ -70,6 +70,48 @@ unsigned int vfio_pci_irq_count(struct vfio_pci_core_device *vdev,
 	return 0;
 }
 
+/**
+ * vfio_pci_trigger_set - replace the eventfd of an RCU-read slot
+ * @vdev: the device; igate held
+ * @slot: the INTx trigger, the error or the request eventfd
+ * @trigger: the new eventfd (its reference passes to the slot), or NULL
+ *
+ * The old eventfd is released once no signalling path can still see it.
+ */
+void vfio_pci_trigger_set(struct vfio_pci_core_device *vdev,
+			  struct eventfd_ctx __rcu **slot,
+			  struct eventfd_ctx *trigger)
+{
+	struct eventfd_ctx *old = vfio_pci_trigger_get(vdev, slot);
+
+	rcu_assign_pointer(*slot, trigger);
+	if (old) {
+		synchronize_rcu();
+		eventfd_ctx_put(old);
+	}
+}
+
+/**
+ * vfio_pci_trigger_signal - signal the eventfd of an RCU-read slot
+ * @slot: the slot
+ *
+ * Takes no lock of the device, so it may run under locks that igate
+ * nests in (AER recovery holds pci_bus_sem, unbinding the device lock).
+ *
+ * Return: whether there was an eventfd to signal.
+ */
+bool vfio_pci_trigger_signal(struct eventfd_ctx __rcu **slot)
+{
+	struct eventfd_ctx *trigger;
+
+	rcu_read_lock();
+	trigger = rcu_dereference(*slot);
+	if (trigger)
+		eventfd_signal(trigger, 1);
+	rcu_read_unlock();
+	return trigger;
+}
+
 /*
  * ERR and REQ: a single eventfd each, no host interrupt behind it.
  *
@@ -80,22 +122,22 @@ unsigned int vfio_pci_irq_count(struct vfio_pci_core_device *vdev,
  *
  * Each needs an eventfd registered, except setting one.
  */
-static int vfio_pci_set_single_trigger(struct eventfd_ctx **pctx,
+static int vfio_pci_set_single_trigger(struct vfio_pci_core_device *vdev,
+				       struct eventfd_ctx __rcu **slot,
 				       unsigned int count, u32 flags,
 				       void *data)
 {
+	struct eventfd_ctx *cur = vfio_pci_trigger_get(vdev, slot);
 	struct eventfd_ctx *trigger;
 	s32 fd;
 
 	if (flags & VFIO_IRQ_SET_DATA_NONE) {
-		if (!*pctx)
+		if (!cur)
 			return -EINVAL;
-		if (count) {
-			eventfd_signal(*pctx, 1);
-		} else {
-			eventfd_ctx_put(*pctx);
-			*pctx = NULL;
-		}
+		if (count)
+			eventfd_signal(cur, 1);
+		else
+			vfio_pci_trigger_set(vdev, slot, NULL);
 		return 0;
 	}
 
@@ -103,8 +145,8 @@ static int vfio_pci_set_single_trigger(struct eventfd_ctx **pctx,
 		return -EINVAL;
 
 	if (flags & VFIO_IRQ_SET_DATA_BOOL) {
-		if (*(u8 *)data && *pctx)
-			eventfd_signal(*pctx, 1);
+		if (*(u8 *)data && cur)
+			eventfd_signal(cur, 1);
 		return 0;
 	}
 
@@ -117,9 +159,7 @@ static int vfio_pci_set_single_trigger(struct eventfd_ctx **pctx,
 		if (IS_ERR(trigger))
 			return PTR_ERR(trigger);
 	}
-	if (*pctx)
-		eventfd_ctx_put(*pctx);
-	*pctx = trigger;
+	vfio_pci_trigger_set(vdev, slot, trigger);
 	return 0;
 }
 
@@ -127,16 +167,16 @@ static int vfio_pci_set_err_trigger(struct vfio_pci_core_device *vdev,
 				    unsigned int index, unsigned int start,
 				    unsigned int count, u32 flags, void *data)
 {
-	return vfio_pci_set_single_trigger(&vdev->err_trigger, count, flags,
-					   data);
+	return vfio_pci_set_single_trigger(vdev, &vdev->err_trigger, count,
+					   flags, data);
 }
 
 static int vfio_pci_set_req_trigger(struct vfio_pci_core_device *vdev,
 				    unsigned int index, unsigned int start,
 				    unsigned int count, u32 flags, void *data)
 {
-	return vfio_pci_set_single_trigger(&vdev->req_trigger, count, flags,
-					   data);
+	return vfio_pci_set_single_trigger(vdev, &vdev->req_trigger, count,
+					   flags, data);
 }
 
 /*
@@ -235,12 +275,8 @@ void vfio_pci_irqs_release(struct vfio_pci_core_device *vdev)
 	else if (!vfio_pci_irq_none(vdev))
 		vfio_pci_msi_disable(vdev);
 
-	if (vdev->err_trigger)
-		eventfd_ctx_put(vdev->err_trigger);
-	vdev->err_trigger = NULL;
-	if (vdev->req_trigger)
-		eventfd_ctx_put(vdev->req_trigger);
-	vdev->req_trigger = NULL;
+	vfio_pci_trigger_set(vdev, &vdev->err_trigger, NULL);
+	vfio_pci_trigger_set(vdev, &vdev->req_trigger, NULL);
 }
 
 /**
@@ -257,16 +293,13 @@ void vfio_pci_core_request(struct vfio_device *core_vdev, unsigned int count)
 	struct vfio_pci_core_device *vdev = to_vfio_pci(core_vdev);
 	struct pci_dev *pdev = vdev->pdev;
 
-	mutex_lock(&vdev->igate);
-	if (vdev->req_trigger) {
+	if (vfio_pci_trigger_signal(&vdev->req_trigger)) {
 		if (!(count % 10))
 			pci_notice_ratelimited(pdev, "asking the user to release the device (#%u)\n",
 					       count);
-		eventfd_signal(vdev->req_trigger, 1);
 	} else if (!count) {
 		pci_notice(pdev, "no request eventfd registered: waiting for the user to release the device\n");
 	}
-	mutex_unlock(&vdev->igate);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_request);
 
@@ -283,10 +316,7 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_request);
 pci_ers_result_t vfio_pci_core_aer_err_detected(struct vfio_pci_core_device *vdev,
 						pci_channel_state_t state)
 {
-	mutex_lock(&vdev->igate);
-	if (vdev->err_trigger)
-		eventfd_signal(vdev->err_trigger, 1);
-	mutex_unlock(&vdev->igate);
+	vfio_pci_trigger_signal(&vdev->err_trigger);
 
 	return PCI_ERS_RESULT_CAN_RECOVER;
 }

@@ -92,16 +92,10 @@ void vfio_pci_intx_probe(struct vfio_pci_core_device *vdev)
 /* Tell userspace the line fired.  Any context. */
 static void vfio_pci_intx_signal(struct vfio_pci_core_device *vdev)
 {
-	struct eventfd_ctx *trigger;
-
 	if (READ_ONCE(vdev->virq_disabled))
 		return;
 
-	rcu_read_lock();
-	trigger = rcu_dereference(vdev->ctx[0].trigger);
-	if (trigger)
-		eventfd_signal(trigger, 1);
-	rcu_read_unlock();
+	vfio_pci_trigger_signal(&vdev->ctx[0].trigger);
 }
 
 /* Mask the line if it is not.  irqlock held. */
@@ -272,18 +266,11 @@ out_free_ctx:
 	return ret;
 }
 
+/* The handler and the resend path read the trigger under RCU */
 static void vfio_pci_intx_set_trigger(struct vfio_pci_core_device *vdev,
 				      struct eventfd_ctx *trigger)
 {
-	struct vfio_pci_irq_ctx *ctx = &vdev->ctx[0];
-	struct eventfd_ctx *old = vfio_pci_ctx_trigger(vdev, ctx);
-
-	rcu_assign_pointer(ctx->trigger, trigger);
-	if (old) {
-		/* Wait for the handler and the resend path to let go of it */
-		synchronize_rcu();
-		eventfd_ctx_put(old);
-	}
+	vfio_pci_trigger_set(vdev, &vdev->ctx[0].trigger, trigger);
 }
 
 /**

@@ -74,13 +74,27 @@ static inline bool vfio_pci_irq_none(struct vfio_pci_core_device *vdev)
 	return vdev->irq_type == VFIO_PCI_NUM_IRQS;
 }
 
+/* An eventfd slot read under RCU by signalling paths; igate held */
+static inline struct eventfd_ctx *
+vfio_pci_trigger_get(struct vfio_pci_core_device *vdev,
+		     struct eventfd_ctx __rcu **slot)
+{
+	return rcu_dereference_protected(*slot, lockdep_is_held(&vdev->igate));
+}
+
 static inline struct eventfd_ctx *
 vfio_pci_ctx_trigger(struct vfio_pci_core_device *vdev,
 		     struct vfio_pci_irq_ctx *ctx)
 {
-	return rcu_dereference_protected(ctx->trigger,
-					 lockdep_is_held(&vdev->igate));
+	return vfio_pci_trigger_get(vdev, &ctx->trigger);
 }
+
+/* intrs.c: replace the eventfd in @slot (NULL: remove it); igate held */
+void vfio_pci_trigger_set(struct vfio_pci_core_device *vdev,
+			  struct eventfd_ctx __rcu **slot,
+			  struct eventfd_ctx *trigger);
+/* intrs.c: signal the eventfd in @slot, if any; any context */
+bool vfio_pci_trigger_signal(struct eventfd_ctx __rcu **slot);
 
 /* SET_IRQS with DATA_NONE, or DATA_BOOL whose first byte is true: act */
 static inline bool vfio_pci_irq_data_true(u32 flags, const void *data)
