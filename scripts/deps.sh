@@ -78,13 +78,20 @@ resolve_kernel() {
 	local a=$1 da=${DEB_ARCH[$1]} fl=${FLAVOUR[$1]} dep
 	dep=$(apt-cache show "linux-image-$fl:$da" 2>/dev/null |
 		sed -n 's/^Depends: \(linux-image-[^ ,]*\) (= \([^)]*\)).*/\1 \2/p' |
-		sort -V -k2 | tail -n 1)
-	if [ -z "$dep" ]; then
-		apt_update
-		dep=$(apt-cache show "linux-image-$fl:$da" |
+		sort -V -k2 | tail -n 1) || true
+	# A fresh foreign architecture has no package index until an update
+	# lands; a mirror caught mid-sync can fail that update, so try again.
+	local try
+	for try in 1 2 3; do
+		[ -n "$dep" ] && break
+		apt_updated=
+		apt_update >&2
+		dep=$(apt-cache show "linux-image-$fl:$da" 2>/dev/null |
 			sed -n 's/^Depends: \(linux-image-[^ ,]*\) (= \([^)]*\)).*/\1 \2/p' |
-			sort -V -k2 | tail -n 1)
-	fi
+			sort -V -k2 | tail -n 1) || true
+		[ -n "$dep" ] || sleep $((try * 5))
+	done
+	[ -n "$dep" ] || return 0
 	# linux-image-6.1.0-56-amd64 6.1.192-2  ->  6.1.0-56 6.1.192-2
 	set -- $dep
 	local abi=${1#linux-image-}
@@ -129,8 +136,12 @@ setup_arch() {
 		fi
 	fi
 	[ "$a" = x86 ] || add_foreign_arch "$da"
-	read -r abi pv < <(resolve_kernel "$a")
-	[ -n "$abi" ] || { echo "deps: cannot resolve the $a kernel" >&2; exit 1; }
+	abi= pv=
+	read -r abi pv < <(resolve_kernel "$a") || true
+	[ -n "$abi" ] || {
+		echo "deps: cannot resolve the $a kernel: apt-cache show linux-image-$fl:$da finds nothing (apt-get update failing?)" >&2
+		exit 1
+	}
 	kver="$abi-$fl"
 	log "$a kernel: $kver ($pv)"
 	rm -rf "$dir"
