@@ -51,6 +51,12 @@ vm() {
 	read -r p _ f _ <<<"${line//,/}"
 	passed=$((passed + p))
 	failed=$((failed + f))
+	# CI keeps only this summary: give a failed suite's last guest words
+	if [ "$f" != 0 ]; then
+		echo "    last lines of the guest console:"
+		sed -n '/^---- guest console/,/^----$/p' "$L/$name.log" |
+			sed '1d;$d' | tail -n 12 | cut -c1-160 | sed 's/^/      /'
+	fi
 	echo "     $name: $line"
 }
 

@@ -18,10 +18,17 @@ mkdir -p /dev/hugepages && mount -t hugetlbfs hugetlbfs /dev/hugepages
 exec >"$TEST_OUTPUT" 2>&1
 
 # The line to QEMU's monitor: raw, no echo (an echo would feed the monitor's
-# own banner back to it as a command), drained of what arrived before.
+# own output back to it as commands), and drained for the whole run: the
+# monitor echoes every command, and if nobody read that, the serial port
+# and the relay's buffers would fill and QEMU would stop taking commands
+# (the host's relay log keeps the replies).  A tty's settings last only
+# while it is open: the reader keeps it open.  The host connects the
+# monitor once the boot line below is out.
 if [ -n "$GUEST_MONITOR" ] && [ -c "$GUEST_MONITOR" ]; then
-	stty -F "$GUEST_MONITOR" raw -echo
-	timeout 1 cat "$GUEST_MONITOR" >/dev/null
+	exec 3<>"$GUEST_MONITOR"
+	stty raw -echo <&3
+	cat <&3 >/dev/null &
+	exec 3<&-
 	export GUEST_MONITOR
 fi
 
@@ -29,6 +36,12 @@ echo "### vfio-vm: boot $(uname -r) stack=$VFIO_STACK"
 for m in $(cat /lib/modules/boot/order); do
 	insmod "/lib/modules/boot/$m.ko" || echo "### vfio-vm: boot module $m failed"
 done
+
+# One KVM VM held for the whole run (see kvm_hold.c: the tests' own VMs
+# then never patch kernel text, which froze the guest under TCG).
+if [ -c /dev/kvm ] && [ -x /tests/kvm_hold ]; then
+	/tests/kvm_hold </dev/null >/dev/null 2>&1 &
+fi
 
 # Leaks present before the tests are not ours: mark them seen.
 leaks=/sys/kernel/debug/kmemleak

@@ -114,13 +114,18 @@ if [ -n "${GUEST_MONITOR:-}" ]; then
 		-chardev "socket,id=hmon,path=$VM_TMP/hmon.sock,server=on,wait=off"
 		-mon chardev=hmon,mode=readline)
 fi
+# The relay connects once the guest's init has opened its end without echo
+# (it says so with its boot line): a tty echoing the monitor's banner back
+# would start the monitor redrawing its line, forever.
 relay() {
 	local i
-	for i in $(seq 100); do
-		[ -S "$VM_TMP/gmon.sock" ] && [ -S "$VM_TMP/hmon.sock" ] && break
+	for i in $(seq 3000); do
+		[ -S "$VM_TMP/gmon.sock" ] && [ -S "$VM_TMP/hmon.sock" ] &&
+			grep -q '^### vfio-vm: boot' "$output" 2>/dev/null && break
 		sleep 0.1
 	done
-	exec socat "UNIX-CONNECT:$VM_TMP/gmon.sock" "UNIX-CONNECT:$VM_TMP/hmon.sock"
+	# -v: the monitor traffic both ways lands in the relay log
+	exec socat -v "UNIX-CONNECT:$VM_TMP/gmon.sock" "UNIX-CONNECT:$VM_TMP/hmon.sock"
 }
 
 # One VM at a time on this machine: several under TCG on 2 cores only make
@@ -141,8 +146,22 @@ if [ ${#monitor_args[@]} -gt 0 ]; then
 	relay >"$logdir/relay-$kernel-$stack.log" 2>&1 &
 	relaypid=$!
 fi
+# A run about to hit the whole-run timeout has likely frozen: a few seconds
+# before, the host's own monitor records where every vCPU is
+# (qemu-state-*.log; RIPs map to symbols with the kernel's System.map).
+dump_state() {
+	sleep $(($1 > 20 ? $1 - 10 : $1))
+	[ -S "$VM_TMP/hostmon.sock" ] || return 0
+	printf 'info cpus\ninfo registers -a\ncpu 0\nx/96gx $rsp\ncpu 1\nx/96gx $rsp\n' |
+		timeout 10 socat -t 5 - "UNIX-CONNECT:$VM_TMP/hostmon.sock" \
+		>"$logdir/qemu-state-$kernel-$stack.log" 2>&1
+}
+dump_state "$timeout" </dev/null >/dev/null 2>&1 &
+dumppid=$!
 timeout --foreground -k 5 "$timeout" "$QEMU" "${QEMU_ARGS[@]}" -m "${mem:-$VM_MEM}" \
 	-accel "$accel" -no-reboot -display none -monitor none \
+	-chardev "socket,id=hostmon,path=$VM_TMP/hostmon.sock,server=on,wait=off" \
+	-mon chardev=hostmon,mode=readline \
 	-chardev file,id=con,path="$console" -serial chardev:con \
 	-chardev file,id=out,path="$output" -serial chardev:out \
 	"${monitor_args[@]}" \
@@ -152,6 +171,9 @@ qrc=$?
 set -e
 [ -n "$tailpid" ] && { sleep 0.2; kill "$tailpid"; wait "$tailpid" || true; } 2>/dev/null
 [ -n "$relaypid" ] && { kill "$relaypid" 2>/dev/null || true; }
+pkill -P "$dumppid" 2>/dev/null || true
+kill "$dumppid" 2>/dev/null || true
+wait "$dumppid" 2>/dev/null || true
 echo "vm: finished in $(($(date +%s) - start)) s (qemu rc $qrc)"
 
 # Tally: test results from the output port, kernel trouble from the console.
@@ -159,10 +181,11 @@ bad='(Oops|BUG:|WARNING:|Kernel panic|general protection fault|KASAN|UBSAN|'
 bad+='possible circular locking|possible recursive locking|inconsistent lock state|'
 bad+='turning off the locking correctness validator|DEBUG_LOCKS_WARN_ON|suspicious RCU usage|scheduling while atomic|sleeping function called|'
 bad+='ODEBUG:|list_add corruption|list_del corruption|suspected memory leak|'
-bad+='unreferenced object|hung_task|blocked for more than)'
+bad+='unreferenced object|hung_task|blocked for more than|soft lockup|hard LOCKUP|'
+bad+='rcu: INFO|detected stalls|csd: Detected non-responsive)'
 tally=$(awk -v bad="$bad" '
 	{ sub(/\r$/, "") }
-	/^### vfio-vm: begin / { test = $4; results = 0; next }
+	/^### vfio-vm: begin / { test = $4; results = 0; running = ""; next }
 	/^### vfio-vm: end / {
 		rc = $5; sub("rc=", "", rc)
 		if (rc != 0 && fails_in_test == 0) {
@@ -175,6 +198,7 @@ tally=$(awk -v bad="$bad" '
 	}
 	/^### vfio-vm: done/ { done = 1; next }
 	/^### vfio-vm: boot module .* failed/ { print "FAIL " $0; failed++; next }
+	test != "" && /^# +RUN / { running = $0; sub(/^# +RUN +/, "", running) }
 	test != "" && /^(not )?ok [0-9]+/ {
 		results++
 		if ($0 ~ /# SKIP/) { printf "SKIP %s: %s\n", test, $0; skipped++ }
@@ -184,7 +208,11 @@ tally=$(awk -v bad="$bad" '
 	}
 	test == "" && $0 ~ bad { printf "FAIL guest log: %s\n", $0; failed++ }
 	END {
-		if (!done) { print "FAIL the run did not finish (timeout or crash)"; failed++ }
+		if (!done) {
+			where = test == "" ? "between tests" : "in " test (running == "" ? "" : " at " running)
+			print "FAIL the run did not finish (timeout or crash) " where
+			failed++
+		}
 		printf "TOTAL %d %d %d\n", passed, failed, skipped
 	}' "$output" <(sed 's/\r$//' "$console" | grep -E "$bad" || true))
 # Kernel reports are looked for in the whole console and in the test output

@@ -5,8 +5,8 @@
  * unbinding it through sysfs, while userspace has it open.  vfio-pci asks
  * the user to let go through the request (REQ) eventfd and the removal
  * waits until the user closes the device; then it completes.  Each test
- * puts the device back (device_add) and waits for it, so later tests find
- * 01:00.0 as the machine booted.  A kernel without a hotplug driver for
+ * puts the device back (device_add) and waits until vfio-pci has it, so
+ * later tests find 01:00.0 ready to open.  A kernel without a hotplug driver for
  * the slot never sees device_del: those tests are skipped there.
  */
 #include <errno.h>
@@ -60,6 +60,8 @@ static int replug(void)
 	if (!ret)
 		ret = monitor_plug("device_add edu,bus=rp1,id=hotedu",
 				   HOTEDU_BDF, NULL, WAIT_MS);
+	if (!ret)
+		ret = pci_wait_bind(HOTEDU_BDF, "vfio-pci", WAIT_MS);
 	return ret;
 }
 

@@ -22,14 +22,19 @@
 #define MSI		VFIO_PCI_MSI_IRQ_INDEX
 #define TRIGGER		VFIO_IRQ_SET_ACTION_TRIGGER
 #define NVEC		16
+/* Seconds between a device leaving rp1's slot and the next one plugged */
+#define SETTLE_S	3
+
 /* NEC xHCI: MSI-X off, 16 MSI vectors */
 #define XHCI_DEVICE	"nec-usb-xhci,bus=rp1,id=irqxhci,msix=off,intrs=16"
 #define PCI_CAP_ID_MSI	0x05
 #define PCI_MSI_FLAGS_ENABLE	0x1
 #define PCI_MSI_FLAGS_QSIZE	0x70
 
-/* Wait up to 10 s for 01:00.0 to be a device of VENDOR */
-/* Unplug QEMU device DEL_ID from rp1, plug ADD in, wait for VENDOR */
+/*
+ * Unplug QEMU device DEL_ID from rp1, plug ADD in, wait for VENDOR and
+ * bind it to vfio-pci
+ */
 static int swap_slot(const char *del_id, const char *add, const char *vendor)
 {
 	char cmd[128];
@@ -41,8 +46,16 @@ static int swap_slot(const char *del_id, const char *add, const char *vendor)
 		ret = pci_wait_exists(HOTEDU_BDF, false, 30000);
 	if (ret)
 		return ret;
+	/*
+	 * The guest sees the device go before its ACPI hotplug code is done
+	 * ejecting it.  A new device (another QEMU id, so QEMU takes it at
+	 * once) plugged into the slot meanwhile was seen to hang the debug
+	 * kernel's acpiphp, and the device never showed: let it settle.
+	 */
+	sleep(SETTLE_S);
 	snprintf(cmd, sizeof(cmd), "device_add %s", add);
-	return monitor_plug(cmd, HOTEDU_BDF, vendor, 30000);
+	ret = monitor_plug(cmd, HOTEDU_BDF, vendor, 30000);
+	return ret ? ret : pci_wait_bind(HOTEDU_BDF, "vfio-pci", 30000);
 }
 
 FIXTURE(xhci) {
@@ -118,7 +131,7 @@ static int vec_irq(struct vfio_dev *d, unsigned int v)
 	return proc_irq_find(name, NULL);
 }
 
-TEST_F(xhci, info_reports_sixteen_vectors)
+TEST_F_TIMEOUT(xhci, info_reports_sixteen_vectors, 90)
 {
 	struct vfio_irq_info info;
 
@@ -131,7 +144,7 @@ TEST_F(xhci, info_reports_sixteen_vectors)
 					self->efd));
 }
 
-TEST_F(xhci, every_vector_gets_its_own_host_irq_and_eventfd)
+TEST_F_TIMEOUT(xhci, every_vector_gets_its_own_host_irq_and_eventfd, 90)
 {
 	int irq[NVEC];
 	unsigned int v, w;
@@ -154,7 +167,7 @@ TEST_F(xhci, every_vector_gets_its_own_host_irq_and_eventfd)
 	}
 }
 
-TEST_F(xhci, three_vectors_enable_four_at_the_device)
+TEST_F_TIMEOUT(xhci, three_vectors_enable_four_at_the_device, 90)
 {
 	int flags;
 
@@ -169,7 +182,7 @@ TEST_F(xhci, three_vectors_enable_four_at_the_device)
 	EXPECT_EQ(-ENOENT, vec_irq(&self->d, 3));
 }
 
-TEST_F(xhci, msi_cannot_grow_while_enabled)
+TEST_F_TIMEOUT(xhci, msi_cannot_grow_while_enabled, 90)
 {
 	if (self->noslot)
 		SKIP(return, "no hotplug driver for the slot of root port rp1 in this kernel");
@@ -183,7 +196,7 @@ TEST_F(xhci, msi_cannot_grow_while_enabled)
 	EXPECT_EQ(-ENOENT, vec_irq(&self->d, 0));
 }
 
-TEST_F(xhci, vectors_are_connected_and_disconnected_one_by_one)
+TEST_F_TIMEOUT(xhci, vectors_are_connected_and_disconnected_one_by_one, 90)
 {
 	int none = -1, irq7;
 

@@ -95,9 +95,28 @@ int monitor_plug(const char *add, const char *bdf, const char *vendor,
 		waited += 50;
 		since_cmd += 50;
 		if (since_cmd >= 2000 && !pci_exists(bdf)) {
+			/*
+			 * Either QEMU refused the add (the old device was
+			 * still there) or it took it and the guest missed the
+			 * ACPI event: send it again, and rescan, which finds
+			 * a device QEMU has but the guest never enumerated.
+			 */
 			ret = monitor_cmd(add);
+			sysfs_write("/sys/bus/pci/rescan", "1");
 			since_cmd = 0;
 		}
+	}
+	return ret;
+}
+
+int pci_wait_bind(const char *bdf, const char *driver, int ms)
+{
+	int waited = 0, ret;
+
+	/* ENODEV while the PCI core has not yet made the device probeable */
+	while ((ret = pci_bind(bdf, driver)) == -ENODEV && waited < ms) {
+		usleep(50 * 1000);
+		waited += 50;
 	}
 	return ret;
 }

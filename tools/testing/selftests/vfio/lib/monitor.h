@@ -25,9 +25,17 @@ int pci_wait_exists(const char *bdf, bool exists, int ms);
  * to MS for BDF to appear with vendor ID VENDOR ("0x1234"; NULL: any).  The
  * guest sees a device_del's device go before QEMU has finished removing
  * it, and QEMU refuses to add one with the same id until then, so the
- * command is sent again every couple of seconds.  0 or -errno.
+ * command is sent again every couple of seconds.  QEMU's ACPI hotplug
+ * event can also be missed by a slow guest still busy with the removal:
+ * each retry also rescans the PCI buses.  0 or -errno.
  */
 int monitor_plug(const char *add, const char *bdf, const char *vendor,
 		 int ms);
+/*
+ * Bind BDF to DRIVER (pci_bind()), retrying for up to MS while the probe
+ * finds nothing: a device just hot added shows in sysfs a moment before
+ * the PCI core lets drivers probe it.  0 or -errno.
+ */
+int pci_wait_bind(const char *bdf, const char *driver, int ms);
 
 #endif
