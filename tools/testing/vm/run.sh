@@ -198,12 +198,20 @@ tally=$(awk -v bad="$bad" '
 	}
 	/^### vfio-vm: done/ { done = 1; next }
 	/^### vfio-vm: boot module .* failed/ { print "FAIL " $0; failed++; next }
-	test != "" && /^# +RUN / { running = $0; sub(/^# +RUN +/, "", running) }
+	test != "" && /^# +RUN / {
+		running = $0; sub(/^# +RUN +/, "", running); ncase = 0; next
+	}
+	# what a failed case said (its assertion lines) goes with its FAIL
+	test != "" && /^# / && ncase < 8 { said[++ncase] = $0 }
 	test != "" && /^(not )?ok [0-9]+/ {
 		results++
 		if ($0 ~ /# SKIP/) { printf "SKIP %s: %s\n", test, $0; skipped++ }
 		else if ($1 == "ok") passed++
-		else { printf "FAIL %s: %s\n", test, $0; failed++; fails_in_test++ }
+		else {
+			printf "FAIL %s: %s\n", test, $0; failed++; fails_in_test++
+			for (i = 1; i <= ncase; i++) printf "FAIL   | %s\n", said[i]
+		}
+		ncase = 0
 		next
 	}
 	test == "" && $0 ~ bad { printf "FAIL guest log: %s\n", $0; failed++ }
