@@ -24,7 +24,7 @@ log() { echo "deps: $*"; }
 HOST_PKGS="make gcc libc6-dev bc flex bison libelf-dev libssl-dev kmod cpio
 	xz-utils zstd perl rsync socat busybox-static sparse linux-headers-amd64
 	linux-source-6.1 linux-kbuild-6.1 linux-libc-dev
-	qemu-system-x86 qemu-utils"
+	qemu-system-x86 qemu-utils gdb"
 declare -A ARCH_PKGS=(
 	[x86]=""
 	[arm64]="qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross"

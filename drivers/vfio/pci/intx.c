@@ -18,6 +18,7 @@
  */
 #include <linux/eventfd.h>
 #include <linux/interrupt.h>
+#include <linux/irq.h>
 #include <linux/lockdep.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
@@ -259,6 +260,15 @@ static int vfio_pci_intx_enable(struct vfio_pci_core_device *vdev,
 		kfree(ctx->name);
 		goto out_free_ctx;
 	}
+	/*
+	 * An exclusive line is masked by disable_irq(): make that mask the
+	 * interrupt controller at once.  Left lazy, the level still high
+	 * at EOI is delivered once more, and if that delivery is taken
+	 * only after the user serviced the device and unmasked, it reaches
+	 * the handler as a spurious interrupt.  free_irq() clears the flag.
+	 */
+	if (!vdev->pci_2_3)
+		irq_set_status_flags(pdev->irq, IRQ_DISABLE_UNLAZY);
 	return 0;
 
 out_free_ctx:

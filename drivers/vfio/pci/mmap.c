@@ -133,27 +133,6 @@ unsigned int vfio_pci_mmap_holes(struct vfio_pci_core_device *vdev,
  */
 
 /**
- * vfio_pci_memory_enabled - may userspace reach the memory BARs now?
- * @vdev: an open device; memory_lock held
- *
- * Return: true if the function decodes memory: Memory Space Enable set as
- * far as userspace knows (functions without the bit always decode) and
- * not in D3.
- */
-bool vfio_pci_memory_enabled(struct vfio_pci_core_device *vdev)
-{
-	struct pci_dev *pdev = vdev->pdev;
-
-	lockdep_assert_held(&vdev->memory_lock);
-
-	/* D0 to D2: decoding (an unknown or error state is not) */
-	if (pdev->current_state != PCI_D0 && pdev->current_state != PCI_D1 &&
-	    pdev->current_state != PCI_D2)
-		return false;
-	return pdev->no_command_memory || vdev->user_mem_enable;
-}
-
-/**
  * vfio_pci_zap_and_down_write_memory_lock - fence off the BARs
  * @vdev: the device
  *

@@ -140,7 +140,6 @@ ssize_t vfio_pci_config_rw(struct vfio_pci_core_device *vdev,
  */
 void vfio_pci_mmap_probe(struct vfio_pci_core_device *vdev);
 void vfio_pci_mmap_close(struct vfio_pci_core_device *vdev);
-bool vfio_pci_memory_enabled(struct vfio_pci_core_device *vdev);
 void vfio_pci_zap_and_down_write_memory_lock(struct vfio_pci_core_device *vdev);
 u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_core_device *vdev);
 void vfio_pci_memory_unlock_and_restore(struct vfio_pci_core_device *vdev,
@@ -148,6 +147,24 @@ void vfio_pci_memory_unlock_and_restore(struct vfio_pci_core_device *vdev,
 /* Page-aligned ranges of @bar that may not be mapped (MSI-X table, PBA) */
 unsigned int vfio_pci_mmap_holes(struct vfio_pci_core_device *vdev,
 				 unsigned int bar, u64 start[2], u64 end[2]);
+
+/*
+ * May userspace reach the memory BARs now?  memory_lock held.  True if
+ * the function decodes memory: Memory Space Enable set as far as userspace
+ * knows (functions without the bit always decode) and in D0 to D2 (an
+ * unknown or error state does not decode).  Inline: every BAR read() and
+ * write() asks.
+ */
+static inline bool vfio_pci_memory_enabled(struct vfio_pci_core_device *vdev)
+{
+	pci_power_t state = vdev->pdev->current_state;
+
+	lockdep_assert_held(&vdev->memory_lock);
+
+	if (state != PCI_D0 && state != PCI_D1 && state != PCI_D2)
+		return false;
+	return vdev->pdev->no_command_memory || vdev->user_mem_enable;
+}
 
 /* vga.c */
 bool vfio_pci_vga_present(struct vfio_pci_core_device *vdev);

@@ -278,10 +278,14 @@ static ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *vdev,
 		return -EINVAL;
 	count = min_t(u64, count, len - off);
 
-	ret = vfio_pci_bar_map(vdev, bar);
-	if (ret)
-		return ret;
-	io = vdev->barmap[bar];
+	/* Mapped by the first access of this open; pairs with bar_map() */
+	io = smp_load_acquire(&vdev->barmap[bar]);
+	if (unlikely(!io)) {
+		ret = vfio_pci_bar_map(vdev, bar);
+		if (ret)
+			return ret;
+		io = vdev->barmap[bar];
+	}
 
 	while (done < count) {
 		n = min_t(size_t, count - done, sizeof(bounce));
@@ -390,19 +394,6 @@ out_free:
 	return ret;
 }
 
-typedef ssize_t (*vfio_pci_rw_fn)(struct vfio_pci_core_device *vdev,
-				  unsigned int index, char __user *buf,
-				  size_t count, u64 off, bool iswrite);
-
-/* Handler of each region; a hole means the region is not offered */
-static const vfio_pci_rw_fn vfio_pci_region_rw[VFIO_PCI_NUM_REGIONS] = {
-	[VFIO_PCI_BAR0_REGION_INDEX ... VFIO_PCI_BAR5_REGION_INDEX] =
-							vfio_pci_bar_rw,
-	[VFIO_PCI_ROM_REGION_INDEX]		= vfio_pci_rom_rw,
-	[VFIO_PCI_CONFIG_REGION_INDEX]		= vfio_pci_config_rw,
-	[VFIO_PCI_VGA_REGION_INDEX]		= vfio_pci_vga_rw,
-};
-
 static ssize_t vfio_pci_rw(struct vfio_pci_core_device *vdev,
 			   char __user *buf, size_t count, loff_t *ppos,
 			   bool iswrite)
@@ -418,8 +409,6 @@ static ssize_t vfio_pci_rw(struct vfio_pci_core_device *vdev,
 	if (index >= VFIO_PCI_NUM_REGIONS)
 		return -EINVAL;
 	index = array_index_nospec(index, VFIO_PCI_NUM_REGIONS);
-	if (!vfio_pci_region_rw[index])
-		return -EINVAL;
 	if (!count)
 		return 0;
 
@@ -427,7 +416,21 @@ static ssize_t vfio_pci_rw(struct vfio_pci_core_device *vdev,
 	ret = vfio_pci_access_begin(vdev);
 	if (ret)
 		return ret;
-	ret = vfio_pci_region_rw[index](vdev, index, buf, count, off, iswrite);
+	/* A switch, not a table: direct calls on the trapped-access path */
+	switch (index) {
+	case VFIO_PCI_BAR0_REGION_INDEX ... VFIO_PCI_BAR5_REGION_INDEX:
+		ret = vfio_pci_bar_rw(vdev, index, buf, count, off, iswrite);
+		break;
+	case VFIO_PCI_ROM_REGION_INDEX:
+		ret = vfio_pci_rom_rw(vdev, index, buf, count, off, iswrite);
+		break;
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		ret = vfio_pci_config_rw(vdev, index, buf, count, off, iswrite);
+		break;
+	default:	/* VFIO_PCI_VGA_REGION_INDEX */
+		ret = vfio_pci_vga_rw(vdev, index, buf, count, off, iswrite);
+		break;
+	}
 	vfio_pci_access_end(vdev);
 
 	if (ret > 0)

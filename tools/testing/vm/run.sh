@@ -67,6 +67,7 @@ fi
 
 logdir=${logdir:-$VM_TMP}
 mkdir -p "$logdir"
+logdir=$(cd "$logdir" && pwd)
 console="$logdir/console-$kernel-$stack.log"
 output="$logdir/tests-$kernel-$stack.log"
 : >"$console"
@@ -128,6 +129,29 @@ relay() {
 	exec socat -v "UNIX-CONNECT:$VM_TMP/gmon.sock" "UNIX-CONNECT:$VM_TMP/hmon.sock"
 }
 
+# QEMU killed by a signal of its own (not by timeout's TERM or KILL): say
+# so with what QEMU printed and the crashing thread's stack (exported
+# symbols only: Debian's QEMU is stripped), which CI shows as "vm:" lines;
+# the whole backtrace goes to qemu-crash-*.log.
+qemu_crash_report() {
+	local sig core bin
+	[ "$qrc" -gt 128 ] && [ "$qrc" != 137 ] && [ "$qrc" != 143 ] || return 0
+	sig=$(kill -l $((qrc - 128)) 2>/dev/null || echo $((qrc - 128)))
+	echo "vm: QEMU itself died of SIG$sig (an emulator bug, not a guest one)"
+	tail -n 5 "$VM_TMP/qemu.log" | sed 's/^/vm: qemu: /'
+	core=$(ls "$VM_TMP"/qemu/core* 2>/dev/null | head -n 1 || true)
+	bin=$(command -v "$QEMU" || echo "$QEMU")
+	if [ -z "$core" ] || ! command -v gdb >/dev/null; then
+		echo "vm: no core file or no gdb for a backtrace"
+		return 0
+	fi
+	gdb -batch -nx -ex bt -ex 'thread apply all bt' "$bin" "$core" \
+		>"$logdir/qemu-crash-$kernel-$stack.log" 2>&1 || true
+	{ awk '/^#0 / { p = 1 } p && /^$/ { exit } p && /^#/' \
+		"$logdir/qemu-crash-$kernel-$stack.log" | uniq | head -n 16 |
+		cut -c1-150 | sed 's/^/vm: qemu bt: /'; } || true
+}
+
 # One VM at a time on this machine: several under TCG on 2 cores only make
 # each other time out.
 exec 9>"${TMPDIR:-/tmp}/vfio-oot-vm.lock"
@@ -137,13 +161,13 @@ echo "vm: $machine, kernel $kver ($kernel), stack $stack"
 start=$(date +%s)
 tailpid=
 if [ -n "$live" ]; then
-	tail -n +1 -f "$output" &
+	tail -n +1 -f "$output" 9>&- &
 	tailpid=$!
 fi
 set +e
 relaypid=
 if [ ${#monitor_args[@]} -gt 0 ]; then
-	relay >"$logdir/relay-$kernel-$stack.log" 2>&1 &
+	relay >"$logdir/relay-$kernel-$stack.log" 2>&1 9>&- &
 	relaypid=$!
 fi
 # A run about to hit the whole-run timeout has likely frozen: a few seconds
@@ -152,13 +176,20 @@ fi
 dump_state() {
 	sleep $(($1 > 20 ? $1 - 10 : $1))
 	[ -S "$VM_TMP/hostmon.sock" ] || return 0
-	printf 'info cpus\ninfo registers -a\ncpu 0\nx/96gx $rsp\ncpu 1\nx/96gx $rsp\n' |
+	printf 'info cpus\ninfo registers -a\ncpu 0\nx/96gx $sp\ncpu 1\nx/96gx $sp\n' |
 		timeout 10 socat -t 5 - "UNIX-CONNECT:$VM_TMP/hostmon.sock" \
 		>"$logdir/qemu-state-$kernel-$stack.log" 2>&1
 }
-dump_state "$timeout" </dev/null >/dev/null 2>&1 &
+# (helpers in the background leave the lock's fd 9 behind: one that
+# outlived its run must not hold up the next)
+dump_state "$timeout" </dev/null >/dev/null 2>&1 9>&- &
 dumppid=$!
-timeout --foreground -k 5 "$timeout" "$QEMU" "${QEMU_ARGS[@]}" -m "${mem:-$VM_MEM}" \
+# QEMU runs in its own folder with core dumps on (guest memory left out),
+# so a crash of QEMU itself leaves a core to take a backtrace from.
+mkdir "$VM_TMP/qemu"
+(cd "$VM_TMP/qemu" && ulimit -c unlimited 2>/dev/null
+exec timeout --foreground -k 5 "$timeout" "$QEMU" "${QEMU_ARGS[@]}" \
+	-machine dump-guest-core=off -m "${mem:-$VM_MEM}" \
 	-accel "$accel" -no-reboot -display none -monitor none \
 	-chardev "socket,id=hostmon,path=$VM_TMP/hostmon.sock,server=on,wait=off" \
 	-mon chardev=hostmon,mode=readline \
@@ -166,7 +197,7 @@ timeout --foreground -k 5 "$timeout" "$QEMU" "${QEMU_ARGS[@]}" -m "${mem:-$VM_ME
 	-chardev file,id=out,path="$output" -serial chardev:out \
 	"${monitor_args[@]}" \
 	-kernel "$kimage" -initrd "$VM_TMP/initrd.gz" \
-	-append "$KERNEL_CMDLINE" </dev/null >"$VM_TMP/qemu.log" 2>&1
+	-append "$KERNEL_CMDLINE" </dev/null >"$VM_TMP/qemu.log" 2>&1)
 qrc=$?
 set -e
 [ -n "$tailpid" ] && { sleep 0.2; kill "$tailpid"; wait "$tailpid" || true; } 2>/dev/null
@@ -175,6 +206,7 @@ pkill -P "$dumppid" 2>/dev/null || true
 kill "$dumppid" 2>/dev/null || true
 wait "$dumppid" 2>/dev/null || true
 echo "vm: finished in $(($(date +%s) - start)) s (qemu rc $qrc)"
+qemu_crash_report
 
 # Tally: test results from the output port, kernel trouble from the console.
 bad='(Oops|BUG:|WARNING:|Kernel panic|general protection fault|KASAN|UBSAN|'
@@ -202,7 +234,7 @@ tally=$(awk -v bad="$bad" '
 		running = $0; sub(/^# +RUN +/, "", running); ncase = 0; next
 	}
 	# what a failed case said (its assertion lines) goes with its FAIL
-	test != "" && /^# / && ncase < 8 { said[++ncase] = $0 }
+	test != "" && /^# / && !/^# +(OK|FAIL) / && ncase < 8 { said[++ncase] = $0 }
 	test != "" && /^(not )?ok [0-9]+/ {
 		results++
 		if ($0 ~ /# SKIP/) { printf "SKIP %s: %s\n", test, $0; skipped++ }
