@@ -51,6 +51,10 @@ static int swap_slot(const char *del_id, const char *add, const char *vendor)
 	 * ejecting it.  A new device (another QEMU id, so QEMU takes it at
 	 * once) plugged into the slot meanwhile was seen to hang the debug
 	 * kernel's acpiphp, and the device never showed: let it settle.
+	 * Waiting only until the slot's "adapter" read empty (QEMU done
+	 * with the removal) was tried: the stock kernel's hot plug then
+	 * stalled too, the added device never bound and later device_dels
+	 * went unanswered.  So a fixed pause, on every kernel.
 	 */
 	sleep(SETTLE_S);
 	snprintf(cmd, sizeof(cmd), "device_add %s", add);
