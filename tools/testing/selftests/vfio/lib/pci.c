@@ -90,18 +90,29 @@ int pci_unbind(const char *bdf)
 
 int pci_bind(const char *bdf, const char *driver)
 {
-	char path[128], drv[64];
+	char path[128], drv[64], cur[64];
 	int ret;
 
 	ret = pci_driver(bdf, drv, sizeof(drv));
 	if (ret)
 		return ret;
-	if (!strcmp(drv, driver))
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
+	if (!strcmp(drv, driver)) {
+		/*
+		 * The driver link shows as soon as a probe starts, before the
+		 * driver's probe() runs: one the kernel started (a hot added
+		 * device, whose driver_override we set while it was not yet
+		 * probeable) may still be under way.  Storing driver_override
+		 * takes the device lock that the probe holds, so writing the
+		 * same value again returns only once the probe is over.
+		 */
+		if (!sysfs_read(path, cur, sizeof(cur)) && !strcmp(cur, driver))
+			return sysfs_write(path, driver);
 		return 0;
+	}
 	ret = pci_unbind(bdf);
 	if (ret)
 		return ret;
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
 	ret = sysfs_write(path, driver);
 	if (ret)
 		return ret;
@@ -111,7 +122,10 @@ int pci_bind(const char *bdf, const char *driver)
 	ret = pci_driver(bdf, drv, sizeof(drv));
 	if (ret)
 		return ret;
-	return strcmp(drv, driver) ? -ENODEV : 0;
+	if (strcmp(drv, driver))
+		return -ENODEV;
+	/* bound, but perhaps by a probe the kernel began meanwhile: as above */
+	return sysfs_write(path, driver);
 }
 
 int pci_iommu_group(const char *bdf)
