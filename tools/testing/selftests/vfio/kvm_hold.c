@@ -10,7 +10,9 @@
  * TCG the guest froze about once in fifty VM creations, both vCPUs
  * stopped with interrupts off at that patch site in __schedule().  The
  * tests create VMs for kvm-vfio and irq bypass, not to exercise that
- * edge.  /init starts this in the background when /dev/kvm exists.
+ * edge.  /init starts this in the background when /dev/kvm exists, with
+ * the second vCPU offline until this says "ready": that one creation
+ * then patches the text with no other vCPU running.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,6 +34,9 @@ int main(void)
 		perror("kvm_hold: KVM_CREATE_VM");
 		return 1;
 	}
+	/* /init waits for this before it brings the second vCPU back */
+	printf("ready\n");
+	fflush(stdout);
 	for (;;)
 		pause();
 }
