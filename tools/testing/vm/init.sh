@@ -38,21 +38,9 @@ for m in $(cat /lib/modules/boot/order); do
 done
 
 # One KVM VM held for the whole run (see kvm_hold.c: the tests' own VMs
-# then never patch kernel text, which froze the guest under TCG).  Its
-# own creation patches it once: done with the second vCPU offline, so
-# the patching needs no other vCPU (the freeze had both vCPUs in it).
+# then never patch kernel text, which froze the guest under TCG).
 if [ -c /dev/kvm ] && [ -x /tests/kvm_hold ]; then
-	cpu1=/sys/devices/system/cpu/cpu1/online
-	[ -w $cpu1 ] && echo 0 >$cpu1
-	/tests/kvm_hold </dev/null >/tmp/kvm_hold.out 2>&1 &
-	i=0
-	while ! grep -q '^ready' /tmp/kvm_hold.out 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	grep -q '^ready' /tmp/kvm_hold.out ||
-		echo "### vfio-vm: boot module kvm_hold failed: $(cat /tmp/kvm_hold.out)"
-	[ -w $cpu1 ] && echo 1 >$cpu1
+	/tests/kvm_hold </dev/null >/dev/null 2>&1 &
 fi
 
 # Leaks present before the tests are not ours: mark them seen.
